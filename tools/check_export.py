@@ -11,3 +11,13 @@ changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != aft
 if changed:
     sys.exit(f"facex_nb/ was out of date with nbs/ (re-exported now): {', '.join(changed)}. Edit the notebooks, not facex_nb/.")
 print(f"export check: facex_nb/ matches nbs/ ({len(after)} modules)")
+
+# README.md is index.ipynb's markdown (nbdev_readme needs quarto, which is unobtainable here).
+import json
+root = lib.parent
+cells = json.loads((root/'nbs'/'index.ipynb').read_text())['cells']
+readme = '\n\n'.join(''.join(c['source']).strip() for c in cells if c['cell_type'] == 'markdown') + '\n'
+old = (root/'README.md').read_text() if (root/'README.md').exists() else ''
+(root/'README.md').write_text(readme)
+if old != readme: sys.exit("README.md was out of date with nbs/index.ipynb (rewritten now); commit it.")
+print("export check: README.md matches nbs/index.ipynb")
