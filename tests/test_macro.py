@@ -41,3 +41,9 @@ def test_cli_table_builds_a_parser():
     a = build_parser().parse_args(['macro', 'video', 'v.mp4', '--out', 'o.mp4', '--csv', 'o.csv', '--detect-every', '5'])
     assert a.detect_every == 5 and a.out == 'o.mp4' and a.csv == 'o.csv'
     assert build_parser().parse_args(['macro', 'live', '--camera', '1']).camera == 1
+
+def test_ship_model_refuses_what_is_not_a_finished_run(tmp_path):
+    from facex_nb.macro import ship_model
+    with pytest.raises(AssetError, match='metrics.json'): ship_model(tmp_path)
+    (tmp_path/'metrics.json').write_text('{"training": {"run_dir": "%s"}, "demo": false}' % (tmp_path/'gone'))
+    with pytest.raises(AssetError, match='checkpoint'): ship_model(tmp_path)
