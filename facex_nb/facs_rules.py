@@ -90,15 +90,15 @@ HARD_PENALTY = 1.0
 # %% ../nbs/25_facs_rules.ipynb #ced9c2e6
 def class_set_info(class_set: str):
     "`(dataset, emotion→class mapping without excluded emotions, ordered classes)` of an emotion class set."
-    from facex_nb.micro_data import CLASS_SETS
+    from facex_nb.micro_data import CLASS_SETS, class_labels as ordered_classes
     if class_set not in CLASS_SETS: raise FacexError(f"unknown class set {class_set!r}; known: {list(CLASS_SETS)}")
     ds, source, mapping = CLASS_SETS[class_set]
     if source != 'emotion': raise FacexError(f"class set {class_set!r} is not emotion-based ({source}); FACS rules need emotions")
     mapping = {e: c for e, c in mapping.items() if isinstance(c, str)}
-    return ds, mapping, list(dict.fromkeys(mapping.values()))
+    return ds, mapping, ordered_classes(class_set)
 
 def class_labels(class_set: str) -> list:
-    "The ordered class names of a class set."
+    "The ordered class names of an emotion-based class set (order: `micro_data.class_labels`)."
     return class_set_info(class_set)[2]
 
 # %% ../nbs/25_facs_rules.ipynb #65010b2b
