@@ -13,9 +13,9 @@ from .preprocess import PreparedFace, prepare_face, list_images, detect_faces, d
 
 # %% auto #0
 __all__ = ['PREDICT_COLUMNS', 'STAGES', 'BAR_COLOURS', 'FRAME_COLUMNS', 'Classifier', 'as_classifier', 'shipped_model_path',
-           'load_model', 'fer_peer_model', 'ship_model', 'tiny_model', 'predict_faces', 'predict_paths',
-           'evaluate_fer_peer', 'FaceTrack', 'draw_overlay', 'VideoResult', 'process_video', 'live', 'cli_predict',
-           'cli_video', 'cli_live']
+           'model_settings_path', 'load_model', 'fer_peer_model', 'ship_model', 'tiny_model', 'predict_faces',
+           'predict_paths', 'evaluate_fer_peer', 'FaceTrack', 'draw_overlay', 'VideoResult', 'process_video', 'live',
+           'cli_predict', 'cli_video', 'cli_live']
 
 # %% ../nbs/13_macro.ipynb #841b8c32
 from .fer2013 import FER_CLASSES, CSV_ORDER as FER_CSV_ORDER   # canonical order; the fer model answers in CSV order
@@ -31,6 +31,7 @@ class Classifier:
     name: str = 'model'
     batch_size: int = 256
     logits: bool = False                  # apply softmax when the model outputs logits
+    tta: bool = False                     # average with the prediction on the mirror image (left↔right)
     def __post_init__(self):
         missing = set(FER_CLASSES) - set(self.classes)
         if missing or len(self.classes) != len(FER_CLASSES):
@@ -40,15 +41,19 @@ class Classifier:
     def _compiled(self):
         import tensorflow as tf
         if self._fn is None:
-            model, size, logits = self.model, self.input_size, self.logits
+            model, size, logits, tta = self.model, self.input_size, self.logits, self.tta
             lo, hi = (float(v) for v in self.value_range)
             order = tf.constant([list(self.classes).index(c) for c in FER_CLASSES])
             @tf.function(input_signature=[tf.TensorSpec([None, 48, 48], tf.float32)])
             def fn(x):
                 x = x[..., None]
                 if size != 48: x = tf.image.resize(x, (size, size), method='bilinear')
-                p = model(x * (hi - lo) + lo, training=False)
+                x = x * (hi - lo) + lo
+                p = model(x, training=False)
                 if logits: p = tf.nn.softmax(p)
+                if tta:
+                    q = model(tf.reverse(x, axis=[2]), training=False)
+                    p = (p + (tf.nn.softmax(q) if logits else q)) / 2
                 return tf.gather(p, order, axis=1)
             self._fn = fn
         return self._fn
@@ -85,8 +90,12 @@ def _load_keras(path: Path):
     try: return keras.models.load_model(path, compile=False)
     except Exception as e: raise AssetError(f"could not load the Keras model {path}: {type(e).__name__}: {e}") from None
 
-def load_model(path=None, value_range=(0.0, 1.0)) -> Classifier:
-    "The macro-expression CNN at `path` (default: the shipped one) as a `Classifier`."
+def model_settings_path(path) -> Path:
+    "The JSON beside a model file that records how to run it (e.g. `macro_cnn.json`: test-time augmentation)."
+    return Path(path).with_suffix('.json')
+
+def load_model(path=None, value_range=(0.0, 1.0), tta: bool | None = None) -> Classifier:
+    "The macro-expression CNN at `path` (default: the shipped one) as a `Classifier`; `tta=None` follows the model's settings file."
     p = Path(path) if path else shipped_model_path()
     if not p.is_file():
         raise AssetError(f"no macro-expression model at {p}. Train the thesis CNN with the experiment notebook "
@@ -96,7 +105,9 @@ def load_model(path=None, value_range=(0.0, 1.0)) -> Classifier:
     clf = as_classifier(_load_keras(p))
     if int(clf.model.outputs[0].shape[-1]) != len(FER_CLASSES):
         raise AssetError(f"{p} outputs {clf.model.outputs[0].shape[-1]} classes, expected {len(FER_CLASSES)} ({', '.join(FER_CLASSES)})")
+    settings = json.loads(model_settings_path(p).read_text()) if model_settings_path(p).is_file() else {}
     clf.value_range, clf.name = tuple(value_range), p.name
+    clf.tta = bool(settings.get('tta', False)) if tta is None else bool(tta)
     return clf
 
 def fer_peer_model() -> Classifier:
@@ -106,16 +117,18 @@ def fer_peer_model() -> Classifier:
 
 # %% ../nbs/13_macro.ipynb #2926e3db
 def ship_model(run_out, dest=None) -> Path:
-    "Copy the best checkpoint of a `macro_case` run (its out_dir) to the shipped location, with a model card."
+    "Copy the selected checkpoint of a `macro_case` run (its out_dir) to the shipped location, with its settings and a model card."
     import keras
     run_out = Path(run_out)
     try: m = json.loads((run_out/'metrics.json').read_text())
     except OSError: raise AssetError(f"{run_out} holds no metrics.json: pass the out_dir of a macro_case run") from None
-    src = Path(m['training']['run_dir'])/'best.keras'
-    if not src.is_file(): raise AssetError(f"the run's best checkpoint {src} is gone; re-run the macro_case run to rebuild it")
+    sel = m.get('selection') or dict(checkpoint=str(Path(m['training']['run_dir'])/'best.keras'), tta=False)
+    src = Path(sel['checkpoint'])
+    if not src.is_file(): raise AssetError(f"the run's selected checkpoint {src} is gone; re-run the macro_case run to rebuild it")
     if m.get('demo'): raise AssetError("refusing to ship a model trained on the demo sample")
     dest = Path(dest or shipped_model_path()); dest.parent.mkdir(parents=True, exist_ok=True)
     keras.models.load_model(src, compile=False).save(dest)   # loaded uncompiled: no optimizer state, about a third of the size
+    model_settings_path(dest).write_text(json.dumps(dict(tta=bool(sel['tta']), source=src.name), indent=1) + '\n')
     met, prov, prot, tr = m['metrics'], m['provenance'], m['protocol'], m['training']
     per_class = pd.DataFrame(m['per_class']).set_index('class')[['precision', 'recall', 'f1', 'support']]
     ci = lambda k: f"{met[k]['value']:.4f} [{met[k]['ci95'][0]:.4f}, {met[k]['ci95'][1]:.4f}]"
@@ -127,6 +140,7 @@ def ship_model(run_out, dest=None) -> Path:
             f"| train / validation / test | {prot['train']} / {prot['validation']} / {prot['test']} |",
             f"| split sizes | {prot['split_sizes']} |",
             f"| selection | {prot['selection']} |",
+            f"| inference | {'mirror test-time augmentation (mean of the face and its mirror image)' if sel['tta'] else 'single pass'} (`{model_settings_path(dest).name}`) |",
             f"| options | {m['options']} |",
             f"| epochs run | {tr['epochs_run']} (stopped: {tr['stopped']}; best epoch {tr['best_epoch']}) |",
             f"| accuracy (PublicTest, 95% CI) | {ci('accuracy')} |", f"| UAR | {ci('uar')} |", f"| UF1 | {ci('uf1')} |",
