@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import cv2
 import facex_nb
-from .core import DataError, dataset_path, cache_dir, sha256_file, sha256_json
+from .core import FacexError, DataError, dataset_path, cache_dir, sha256_file, sha256_json
 
 # %% auto #0
 __all__ = ['FER_CLASSES', 'CSV_ORDER', 'CLASS_ALIASES', 'SPLIT_ALIASES', 'CSV_COLUMNS', 'IMAGE_EXTS', 'SIDE', 'META_COLUMNS',
-           'canonical_class', 'csv_label', 'FerData', 'fer_fingerprint', 'demo_root', 'load_fer2013',
-           'make_demo_sample', 'duplicate_audit']
+           'SPLIT_SCHEMES', 'canonical_class', 'csv_label', 'FerData', 'fer_fingerprint', 'demo_root', 'load_fer2013',
+           'make_demo_sample', 'make_splits', 'duplicate_audit']
 
 # %% ../nbs/02_fer2013.ipynb #45989d05
 FER_CLASSES = ('angry', 'disgust', 'fear', 'happy', 'neutral', 'sad', 'surprise')   # canonical: y = index here
@@ -289,6 +289,36 @@ def make_demo_sample(src, dest=None, per_class_per_split: dict | None = None, n_
         "computed on it are not research results. Cite Goodfellow et al., \"Challenges in Representation Learning\" "
         "(ICML 2013 workshop).\n")
     return chosen.groupby(['split', 'label']).size().unstack(0)
+
+# %% ../nbs/02_fer2013.ipynb #2e005a1d
+SPLIT_SCHEMES = {
+    'ours': "train/ minus a stratified validation slice (val_fraction) → train/validation; test/ (PublicTest) → test",
+    'theirs': "train/ + test/ pooled, one stratified 70/20/10 split → train/validation/test (Bakiasi et al.)",
+}
+
+def _stratified(idx, y, frac, seed):
+    "Split `idx` into (rest, part) with `part` ≈ frac of each class; classes with one image stay in `rest`."
+    from sklearn.model_selection import train_test_split
+    ok = np.bincount(y, minlength=y.max() + 1)[y] >= 2
+    rest, part = train_test_split(idx[ok], test_size=frac, random_state=seed, stratify=y[ok])
+    return np.sort(np.concatenate([rest, idx[~ok]])), np.sort(part)
+
+def make_splits(meta: pd.DataFrame, scheme: str = 'ours', val_fraction: float = 0.1,
+                fractions=(0.7, 0.2, 0.1), seed: int = 0) -> dict:
+    "Row indices into `meta` (a `FerData.meta`) for train/validation/test under `scheme` (see `SPLIT_SCHEMES`)."
+    if scheme not in SPLIT_SCHEMES: raise FacexError(f"split scheme must be one of {list(SPLIT_SCHEMES)}, got {scheme!r}")
+    if 'private' in set(meta.split): raise DataError("PrivateTest rows present: they are withheld and must not be used")
+    y = meta.y.to_numpy().astype(int); split = meta.split.to_numpy()
+    if scheme == 'ours':
+        tr, te = np.flatnonzero(split == 'train'), np.flatnonzero(split == 'test')
+        if not len(tr) or not len(te): raise DataError(f"scheme 'ours' needs train/ and test/ images, got {len(tr)} and {len(te)}")
+        tr, va = _stratified(tr, y[tr], val_fraction, seed)
+        return dict(train=tr, validation=va, test=te)
+    if not np.isclose(sum(fractions), 1.0): raise FacexError(f"fractions must sum to 1, got {fractions}")
+    pool = np.flatnonzero(np.isin(split, ['train', 'test']))
+    rest, te = _stratified(pool, y[pool], fractions[2], seed)
+    tr, va = _stratified(rest, y[rest], fractions[1] / (fractions[0] + fractions[1]), seed)
+    return dict(train=tr, validation=va, test=te)
 
 # %% ../nbs/02_fer2013.ipynb #fee7c1a3
 def duplicate_audit(data: FerData) -> dict:

@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 from .core import FacexError, DataError, set_seed
 from .fer2013 import FER_CLASSES
+from .fer2013 import SPLIT_SCHEMES, make_splits   # re-exported: the peers' split schemes
+
 
 # %% auto #0
 __all__ = ['YOLO_RECIPE', 'YOLO_AUG_POLICY', 'NORMALISE', 'AUG_OPS', 'YOLO_BACKBONE', 'YOLO_SCALES', 'YOLO_HEAD_CHANNELS',
-           'SPLIT_SCHEMES', 'PUBLISHED', 'PEER_SYSTEMS', 'apply_policy', 'policy_layer_class', 'normalise_layer',
-           'build_yolo_cls', 'make_splits', 'yolo_train_kwargs']
+           'PUBLISHED', 'PEER_SYSTEMS', 'apply_policy', 'policy_layer_class', 'normalise_layer', 'build_yolo_cls',
+           'yolo_train_kwargs']
 
 # %% ../nbs/30_peer_yolo_cls.ipynb #8ebd1eab
 YOLO_RECIPE = dict(
@@ -190,36 +192,6 @@ def build_yolo_cls(input_shape=(48, 48, 1), n_classes: int = 7, scale: str = 'n'
     x = keras.layers.GlobalAveragePooling2D(name='head_gap')(x)
     if dropout: x = keras.layers.Dropout(dropout, name='head_drop')(x)
     return keras.Model(inp, keras.layers.Dense(n_classes, activation='softmax', name='probs')(x), name=f'{name}_{scale}')
-
-# %% ../nbs/30_peer_yolo_cls.ipynb #2e005a1d
-SPLIT_SCHEMES = {
-    'ours': "train/ minus a stratified validation slice (val_fraction) → train/validation; test/ (PublicTest) → test",
-    'theirs': "train/ + test/ pooled, one stratified 70/20/10 split → train/validation/test (Bakiasi et al.)",
-}
-
-def _stratified(idx, y, frac, seed):
-    "Split `idx` into (rest, part) with `part` ≈ frac of each class; classes with one image stay in `rest`."
-    from sklearn.model_selection import train_test_split
-    ok = np.bincount(y, minlength=y.max() + 1)[y] >= 2
-    rest, part = train_test_split(idx[ok], test_size=frac, random_state=seed, stratify=y[ok])
-    return np.sort(np.concatenate([rest, idx[~ok]])), np.sort(part)
-
-def make_splits(meta: pd.DataFrame, scheme: str = 'ours', val_fraction: float = 0.1,
-                fractions=(0.7, 0.2, 0.1), seed: int = 0) -> dict:
-    "Row indices into `meta` (a `FerData.meta`) for train/validation/test under `scheme` (see `SPLIT_SCHEMES`)."
-    if scheme not in SPLIT_SCHEMES: raise FacexError(f"split scheme must be one of {list(SPLIT_SCHEMES)}, got {scheme!r}")
-    if 'private' in set(meta.split): raise DataError("PrivateTest rows present: they are withheld and must not be used")
-    y = meta.y.to_numpy().astype(int); split = meta.split.to_numpy()
-    if scheme == 'ours':
-        tr, te = np.flatnonzero(split == 'train'), np.flatnonzero(split == 'test')
-        if not len(tr) or not len(te): raise DataError(f"scheme 'ours' needs train/ and test/ images, got {len(tr)} and {len(te)}")
-        tr, va = _stratified(tr, y[tr], val_fraction, seed)
-        return dict(train=tr, validation=va, test=te)
-    if not np.isclose(sum(fractions), 1.0): raise FacexError(f"fractions must sum to 1, got {fractions}")
-    pool = np.flatnonzero(np.isin(split, ['train', 'test']))
-    rest, te = _stratified(pool, y[pool], fractions[2], seed)
-    tr, va = _stratified(rest, y[rest], fractions[1] / (fractions[0] + fractions[1]), seed)
-    return dict(train=tr, validation=va, test=te)
 
 # %% ../nbs/30_peer_yolo_cls.ipynb #4023e406
 PUBLISHED = pd.DataFrame([
