@@ -10,8 +10,8 @@ from .core import FacexError, DataError
 from .cnn import FLIPS, class_weights
 
 # %% auto #0
-__all__ = ['DEFAULT_EVAL_BATCH', 'LARGE_EVAL_BATCH', 'CASES', 'FLIP_READINGS', 'THESIS_CLASSES', 'THESIS_TABLES',
-           'THESIS_TABLE_NUMBERS', 'case_options', 'train_kwargs', 'thesis_table', 'ours_vs_thesis',
+__all__ = ['DEFAULT_EVAL_BATCH', 'LARGE_EVAL_BATCH', 'CASES', 'FLIP_READINGS', 'ORDER_READINGS', 'THESIS_CLASSES',
+           'THESIS_TABLES', 'THESIS_TABLE_NUMBERS', 'case_options', 'train_kwargs', 'thesis_table', 'ours_vs_thesis',
            'ours_vs_thesis_all', 'eval_batch_invariance']
 
 # %% ../nbs/12_cases.ipynb #6989625a
@@ -29,18 +29,21 @@ CASES = pd.DataFrame([
 
 # %% ../nbs/12_cases.ipynb #63e61cb7
 FLIP_READINGS = ('mirror', 'upside_down')
+ORDER_READINGS = ('fixed', 'stored')
 
-def case_options(case: int, flip_reading: str = 'mirror') -> dict:
-    "The training options of thesis `case` (1–6), with the thesis' 'vertical flip' read as `flip_reading`."
+def case_options(case: int, flip_reading: str = 'mirror', order_reading: str = 'fixed') -> dict:
+    "Training options of thesis `case` (1–6): 'vertical flip' read as `flip_reading`, 'no shuffle' as `order_reading`."
     if int(case) not in CASES.index: raise FacexError(f"case must be one of {list(CASES.index)}, got {case!r}")
     if flip_reading not in FLIP_READINGS: raise FacexError(f"flip_reading must be one of {FLIP_READINGS}, got {flip_reading!r}")
+    if order_reading not in ORDER_READINGS: raise FacexError(f"order_reading must be one of {ORDER_READINGS}, got {order_reading!r}")
     row = CASES.loc[int(case)]
-    return dict(case=int(case), name=row['name'], shuffle=bool(row.shuffle), flip=flip_reading if row.flip else None,
+    shuffle = True if row.shuffle else ('fixed' if order_reading == 'fixed' else False)
+    return dict(case=int(case), name=row['name'], shuffle=shuffle, flip=flip_reading if row.flip else None,
                 loss_weight=bool(row.loss_weight), eval_batch_size=int(row.eval_batch_size))
 
-def train_kwargs(case: int, y_train, n_classes: int = 7, flip_reading: str = 'mirror') -> dict:
+def train_kwargs(case: int, y_train, n_classes: int = 7, flip_reading: str = 'mirror', order_reading: str = 'fixed') -> dict:
     "Keyword arguments for `cnn.train` that realise `case` on training labels `y_train`."
-    o = case_options(case, flip_reading)
+    o = case_options(case, flip_reading, order_reading)
     return dict(shuffle=o['shuffle'], augment=dict(flip=o['flip']) if o['flip'] else {},
                 class_weight=class_weights(y_train, n_classes) if o['loss_weight'] else None)
 

@@ -11,7 +11,7 @@ import pandas as pd
 from .core import FacexError, DataError, set_seed, sha256_json
 
 # %% auto #0
-__all__ = ['FLIPS', 'build_cnn', 'count_flops', 'model_cost', 'class_weights', 'make_dataset', 'train']
+__all__ = ['FLIPS', 'SHUFFLES', 'build_cnn', 'count_flops', 'model_cost', 'class_weights', 'make_dataset', 'train']
 
 # %% ../nbs/11_cnn.ipynb #30d79b5b
 def _conv_bn(x, filters, name, bn_momentum):
@@ -86,7 +86,10 @@ def _as_float_images(x) -> np.ndarray:
     if x.ndim != 4 or x.shape[-1] != 1: raise DataError(f"expected images (N,H,W) or (N,H,W,1), got {x.shape}")
     return (x.astype(np.float32) / 255.0) if x.dtype == np.uint8 else x.astype(np.float32)
 
-def make_dataset(x, y, batch_size: int = 64, epoch: int = 0, seed: int = 0, shuffle: bool = True,
+SHUFFLES = {True: 'a new seeded order every epoch', 'fixed': 'one seeded order, the same every epoch',
+            False: 'the order the images are stored in'}
+
+def make_dataset(x, y, batch_size: int = 64, epoch: int = 0, seed: int = 0, shuffle: bool | str = True,
                  flip: str | None = None, shift: float = 0.0, brightness: float = 0.0, contrast: float = 0.0,
                  sample_weight=None):
     "A `tf.data` pipeline of (image in [0,1], label[, weight]) batches for `epoch`, deterministic in (seed, epoch)."
@@ -94,7 +97,9 @@ def make_dataset(x, y, batch_size: int = 64, epoch: int = 0, seed: int = 0, shuf
     if flip not in FLIPS: raise FacexError(f"flip must be one of {list(FLIPS)}, got {flip!r}")
     x = _as_float_images(x); y = np.asarray(y, dtype=np.int32)
     if len(x) != len(y): raise DataError(f"{len(x)} images but {len(y)} labels")
-    order = np.random.default_rng([seed, epoch]).permutation(len(x)) if shuffle else np.arange(len(x))
+    if shuffle not in SHUFFLES: raise FacexError(f"shuffle must be one of {list(SHUFFLES)}, got {shuffle!r}")
+    order = (np.random.default_rng([seed, epoch]).permutation(len(x)) if shuffle is True else
+             np.random.default_rng([seed]).permutation(len(x)) if shuffle == 'fixed' else np.arange(len(x)))
     cols = dict(img=x[order], lab=y[order], idx=order.astype(np.int32))
     if sample_weight is not None: cols['wt'] = np.asarray(sample_weight, np.float32)[order]
     h, w = x.shape[1:3]; pad_h, pad_w = int(round(shift * h)), int(round(shift * w))
@@ -146,7 +151,7 @@ def _compile(model, lr):
 
 def train(model_fn, train_data, val_data, epochs: int, run_dir, batch_size: int = 64, lr: float = 1e-3,
           lr_schedule: str | None = 'plateau', factor: float = 0.5, plateau_patience: int = 3, patience: int = 8,
-          monitor: str = 'val_loss', class_weight: dict | None = None, shuffle: bool = True, augment: dict | None = None,
+          monitor: str = 'val_loss', class_weight: dict | None = None, shuffle: bool | str = True, augment: dict | None = None,
           seed: int = 0, time_budget_s: float | None = None, on_epoch_end=None, log=print) -> dict:
     """Train `model_fn()` on `train_data=(x, y)`, select on `val_data=(x, y)`, checkpointing into `run_dir`
     every epoch and resuming from it. Returns dict(model (best weights), history DataFrame, state, run_dir)."""
