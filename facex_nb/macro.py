@@ -145,7 +145,7 @@ def ship_model(run_out, dest=None) -> Path:
             f"| epochs run | {tr['epochs_run']} (stopped: {tr['stopped']}; lowest val_loss at epoch {tr['best_epoch'] + 1}, counting from 1) |",
             f"| shipped checkpoint | {src.stem} (epoch {tr['epochs_run'] if src.stem == 'last' else tr['best_epoch'] + 1}) |",
             f"| accuracy (PublicTest, 95% CI) | {ci('accuracy')} |", f"| UAR | {ci('uar')} |", f"| UF1 | {ci('uf1')} |",
-            f"| seed | {prov['seed']} |", f"| git sha | {prov['git_sha']} |", f"| trained | {prov['utc']} on {prov['machine']} |",
+            f"| seed | {prov['seed']} |", f"| git sha | {prov['git_sha']} |", f"| evaluated | {prov['utc']} on {prov['machine']} (training time: {tr['train_seconds']:.0f} s over {tr['epochs_run']} epochs) |",
             f"| input | 48x48 grayscale face crop, pixels in [0, 1]; outputs {', '.join(FER_CLASSES)} |", "",
             "Per class on PublicTest:", "", per_class.to_markdown(floatfmt='.3f'), "",
             "Never evaluated on FER2013 PrivateTest (withheld). Load with `facex_nb.macro.load_model()`."]
