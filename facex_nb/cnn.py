@@ -98,8 +98,8 @@ def make_dataset(x, y, batch_size: int = 64, epoch: int = 0, seed: int = 0, shuf
     x = _as_float_images(x); y = np.asarray(y, dtype=np.int32)
     if len(x) != len(y): raise DataError(f"{len(x)} images but {len(y)} labels")
     if shuffle not in SHUFFLES: raise FacexError(f"shuffle must be one of {list(SHUFFLES)}, got {shuffle!r}")
-    order = (np.random.default_rng([seed, epoch]).permutation(len(x)) if shuffle is True else
-             np.random.default_rng([seed]).permutation(len(x)) if shuffle == 'fixed' else np.arange(len(x)))
+    order = (np.random.default_rng([seed]).permutation(len(x)) if isinstance(shuffle, str) else
+             np.random.default_rng([seed, epoch]).permutation(len(x)) if shuffle else np.arange(len(x)))
     cols = dict(img=x[order], lab=y[order], idx=order.astype(np.int32))
     if sample_weight is not None: cols['wt'] = np.asarray(sample_weight, np.float32)[order]
     h, w = x.shape[1:3]; pad_h, pad_w = int(round(shift * h)), int(round(shift * w))

@@ -105,7 +105,9 @@ def load_model(path=None, value_range=(0.0, 1.0), tta: bool | None = None) -> Cl
     clf = as_classifier(_load_keras(p))
     if int(clf.model.outputs[0].shape[-1]) != len(FER_CLASSES):
         raise AssetError(f"{p} outputs {clf.model.outputs[0].shape[-1]} classes, expected {len(FER_CLASSES)} ({', '.join(FER_CLASSES)})")
-    settings = json.loads(model_settings_path(p).read_text()) if model_settings_path(p).is_file() else {}
+    sp = model_settings_path(p)
+    try: settings = json.loads(sp.read_text()) if sp.is_file() else {}
+    except (ValueError, OSError) as e: raise AssetError(f"unreadable model settings {sp}: {e}") from None
     clf.value_range, clf.name = tuple(value_range), p.name
     clf.tta = bool(settings.get('tta', False)) if tta is None else bool(tta)
     return clf

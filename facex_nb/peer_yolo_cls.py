@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 from .core import FacexError, DataError, set_seed
 from .fer2013 import FER_CLASSES
-from .fer2013 import SPLIT_SCHEMES, make_splits   # re-exported: the peers' split schemes
 
 
 # %% auto #0

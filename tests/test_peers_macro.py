@@ -3,7 +3,8 @@ import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np, pandas as pd, pytest
 from facex_nb.core import FacexError, DataError
-from facex_nb.peer_yolo_cls import apply_policy, make_splits, YOLO_AUG_POLICY, PEER_SYSTEMS as YOLO
+from facex_nb.peer_yolo_cls import apply_policy, YOLO_AUG_POLICY, PEER_SYSTEMS as YOLO
+from facex_nb.fer2013 import make_splits
 from facex_nb.peer_sanchez import SANCHEZ_AUG_POLICY, PEER_SYSTEMS as SANCHEZ
 
 X = np.random.default_rng(0).random((6, 48, 48), dtype=np.float32)
