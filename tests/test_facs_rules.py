@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 from facex_nb.core import FacexError, DataError
-from facex_nb.facs_rules import TEXTBOOK_CASES, classify_rules, score_rules, label_aus_sheet, HARD_CONSTRAINTS, class_labels
-from facex_nb.ensemble import loso_evaluate, simulate_features
-from facex_nb.micro_data import make_casme2_fixture, make_samm_fixture, CASME2_FIXTURE, SAMM_FIXTURE
+from facex_nb.micro.rules import TEXTBOOK_CASES, classify_rules, score_rules, label_aus_sheet, HARD_CONSTRAINTS, class_labels
+from facex_nb.micro.ensemble import loso_evaluate, simulate_features
+from facex_nb.data.casme_samm import make_casme2_fixture, make_samm_fixture, CASME2_FIXTURE, SAMM_FIXTURE
 
 
 @pytest.mark.parametrize('class_set,aus,expected', list(TEXTBOOK_CASES.itertuples(index=False, name=None)))

@@ -3,7 +3,7 @@ import hashlib, subprocess
 from pathlib import Path
 import numpy as np, pandas as pd, pytest, cv2
 from facex_nb.core import DataError, sha256_file
-from facex_nb.fer2013 import (FER_CLASSES, CSV_ORDER, load_fer2013, duplicate_audit, make_demo_sample, demo_root,
+from facex_nb.data.fer2013 import (FER_CLASSES, CSV_ORDER, load_fer2013, duplicate_audit, make_demo_sample, demo_root,
                               fer_fingerprint, canonical_class)
 
 

@@ -2,7 +2,7 @@
 import json, socket, time
 from pathlib import Path
 import pytest
-from facex_nb.llm import (FakeChatServer, LLMConfig, llm_scenarios, run_scenario, resolve_ambiguous,
+from facex_nb.micro.llm import (FakeChatServer, LLMConfig, llm_scenarios, run_scenario, resolve_ambiguous,
                           normalise_aus, validate_answer, extract_json, default_constraints)
 
 CLASSES = ['happiness', 'disgust', 'repression', 'surprise', 'others']

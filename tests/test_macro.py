@@ -3,8 +3,8 @@ import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import cv2, numpy as np, pandas as pd
 import pytest
-from facex_nb.preprocess import prepare_face, prepare_paths, asymmetry_index, symmetrise, mirror_augment
-from facex_nb.macro import (FER_CLASSES, PREDICT_COLUMNS, as_classifier, tiny_model, predict_paths,
+from facex_nb.macro.preprocess import prepare_face, prepare_paths, asymmetry_index, symmetrise, mirror_augment
+from facex_nb.macro.predict import (FER_CLASSES, PREDICT_COLUMNS, as_classifier, tiny_model, predict_paths,
                             process_video, load_model)
 from facex_nb.core import AssetError, DataError
 from facex_nb.cli import build_parser
@@ -37,21 +37,21 @@ def test_missing_model_and_video_errors(tmp_path, clf):
 
 def test_cli_table_builds_a_parser():
     a = build_parser().parse_args(['macro', 'predict', 'x.jpg', '--model', 'fer_peer', '--crops'])
-    assert a.paths == ['x.jpg'] and a.crops and a._run == 'facex_nb.macro:cli_predict'
+    assert a.paths == ['x.jpg'] and a.crops and a._run == 'facex_nb.macro.predict:cli_predict'
     a = build_parser().parse_args(['macro', 'video', 'v.mp4', '--out', 'o.mp4', '--csv', 'o.csv', '--detect-every', '5'])
     assert a.detect_every == 5 and a.out == 'o.mp4' and a.csv == 'o.csv'
     assert build_parser().parse_args(['macro', 'live', '--camera', '1']).camera == 1
 
 def test_ship_model_refuses_what_is_not_a_finished_run(tmp_path):
-    from facex_nb.macro import ship_model
+    from facex_nb.macro.predict import ship_model
     with pytest.raises(AssetError, match='metrics.json'): ship_model(tmp_path)
     (tmp_path/'metrics.json').write_text('{"training": {"run_dir": "%s"}, "demo": false}' % (tmp_path/'gone'))
     with pytest.raises(AssetError, match='checkpoint'): ship_model(tmp_path)
 
 def test_shipped_model_predicts_unseen_publictest_crops():
     "The committed model on the demo sample's 73 PublicTest crops (never trained on): 0.60 measured with mirror TTA, chance 0.14."
-    from facex_nb.macro import load_model, predict_paths
-    from facex_nb.fer2013 import demo_root
+    from facex_nb.macro.predict import load_model, predict_paths
+    from facex_nb.data.fer2013 import demo_root
     df = predict_paths([demo_root()/'test'], load_model(), crops=True)
     assert df.face_found.all() and np.allclose(df[list(FER_CLASSES)].sum(axis=1), 1, atol=1e-4)
     assert (df.label == df.path.str.split('/').str[-2]).mean() > 0.40

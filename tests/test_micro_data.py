@@ -1,7 +1,7 @@
 """CASME II / SAMM loaders on the fixtures that reproduce the real formats' quirks (the real data is licence-gated)."""
 import os
 import numpy as np, pandas as pd, pytest
-from facex_nb import micro_data as md
+from facex_nb.data import casme_samm as md
 from facex_nb.core import DataError
 
 

@@ -1,9 +1,9 @@
 "Fast checks of the micro-expression signal stages (AU table interpreter, amplification, spotting) without MediaPipe."
 import numpy as np, pandas as pd, pytest
 from facex_nb.core import DataError
-from facex_nb.aus import AU_TABLE, au_features, au_measures, fit_thresholds, detect, apex_features
-from facex_nb.amplify import amplify_trajectory, bandpass
-from facex_nb.spotting import spot, match_events, spotting_f1, synthetic_sequences
+from facex_nb.micro.aus import AU_TABLE, au_features, au_measures, fit_thresholds, detect, apex_features
+from facex_nb.micro.amplify import amplify_trajectory, bandpass
+from facex_nb.micro.spotting import spot, match_events, spotting_f1, synthetic_sequences
 
 def _face(seed=0):
     "A random but fixed (478, 3) point cloud standing in for pose-normalised landmarks."

@@ -1,11 +1,11 @@
-"Fast checks of the FER2013 peer systems (nbs/30_peer_yolo_cls, nbs/31_peer_sanchez): no training."
+"Fast checks of the FER2013 peer systems (nbs/31_peers.yolo_cls, nbs/32_peers.sanchez): no training."
 import os
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np, pandas as pd, pytest
 from facex_nb.core import FacexError, DataError
-from facex_nb.peer_yolo_cls import apply_policy, YOLO_AUG_POLICY, PEER_SYSTEMS as YOLO
-from facex_nb.fer2013 import make_splits
-from facex_nb.peer_sanchez import SANCHEZ_AUG_POLICY, PEER_SYSTEMS as SANCHEZ
+from facex_nb.peers.yolo_cls import apply_policy, YOLO_AUG_POLICY, PEER_SYSTEMS as YOLO
+from facex_nb.data.fer2013 import make_splits
+from facex_nb.peers.sanchez import SANCHEZ_AUG_POLICY, PEER_SYSTEMS as SANCHEZ
 
 X = np.random.default_rng(0).random((6, 48, 48), dtype=np.float32)
 

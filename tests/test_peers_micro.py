@@ -1,8 +1,8 @@
 "Micro-expression peers: published figures as data, parameter counts, splits, K-means sub-classes (no training)."
 import numpy as np, pandas as pd, pytest
-from facex_nb import peer_cnn_bilstm as pcb, peer_au_cnn as pau
+from facex_nb.peers import cnn_bilstm as pcb, au_cnn as pau
 from facex_nb.core import FacexError
-from facex_nb.micro_data import parse_au_string
+from facex_nb.data.casme_samm import parse_au_string
 
 
 def test_published_rows():

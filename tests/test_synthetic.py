@@ -1,7 +1,7 @@
 "Synthetic CASME II-format benchmark: generation, ground truth and round trip through the CASME II loader."
 import json
 import numpy as np, pandas as pd, pytest
-from facex_nb import synthetic as syn
+from facex_nb.data import synthetic as syn
 
 
 @pytest.fixture(scope='module')
@@ -58,7 +58,7 @@ def test_deterministic(bench, tmp_path):
 
 
 def test_loads_with_casme2_loader(bench):
-    micro_data = pytest.importorskip('facex_nb.micro_data')
+    micro_data = pytest.importorskip('facex_nb.data.casme_samm')
     sheet = pd.read_csv(bench/syn.CODING_SHEET)
     md = micro_data.load_casme2(bench)
     assert len(md.clips) == len(sheet) and len(md.skipped) == 0

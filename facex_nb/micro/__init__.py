@@ -1,0 +1,1 @@
+"""Micro-expressions: landmarks -> AUs -> amplification, spotting -> FACS rules -> ensemble -> LLM, video analysis."""

@@ -1,0 +1,1 @@
+"""Peer systems re-implemented from published papers, with one registry of their published numbers."""
