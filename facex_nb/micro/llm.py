@@ -4,9 +4,8 @@
 
 # %% ../../nbs/26_micro.llm.ipynb #1e356475
 from __future__ import annotations
-import os, re, json, time, logging, threading
+import os, re, json, time, logging
 from dataclasses import dataclass, field, asdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import FacexError, DataError, cache_dir, sha256_json
@@ -16,7 +15,7 @@ _log = logging.getLogger(__name__)
 # %% auto #0
 __all__ = ['ANSWER_SCHEMA', 'SYSTEM_PROMPT', 'VALIDATION_CHECKS', 'RESULT_SOURCES', 'au_number', 'normalise_aus', 'build_prompt',
            'extract_json', 'default_constraints', 'validate_answer', 'LLMConfig', 'llm_cache_dir', 'cache_key', 'chat',
-           'FakeChatServer', 'resolve_ambiguous', 'resolve_batch', 'llm_scenarios', 'run_scenario']
+           'resolve_ambiguous', 'resolve_batch']
 
 # %% ../../nbs/26_micro.llm.ipynb #11059ff2
 def au_number(x) -> int:
@@ -244,62 +243,6 @@ def chat(messages: list, cfg: LLMConfig, client=None, use_cache: bool = True, ca
             return dict(text=None, from_cache=False, requests=requests, error=f'{type(e).__name__}: HTTP {e.status_code}')
     return dict(text=None, from_cache=False, requests=requests, error=f'{error} (gave up after {requests} requests)')
 
-# %% ../../nbs/26_micro.llm.ipynb #2109889d
-class FakeChatServer:
-    "Scripted OpenAI-compatible chat endpoint on 127.0.0.1 (test utility); use as a context manager."
-    def __init__(self, steps, lifetime_s: float = 30.0, max_requests: int = 50):
-        self.steps, self.lifetime_s, self.max_requests = list(steps), lifetime_s, max_requests
-        self.requests, self._stop = [], threading.Event()
-        outer = self
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a): pass
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get('content-length') or 0)) or b'{}')
-                n = len(outer.requests)
-                outer.requests.append(dict(path=self.path, body=body, auth_header=bool(self.headers.get('authorization'))))
-                if n + 1 >= outer.max_requests: outer._stop.set()
-                if not self.path.rstrip('/').endswith('/chat/completions'): return self._send(404, {'error': {'message': 'not found'}})
-                step = outer.steps[min(n, len(outer.steps) - 1)]
-                if step.get('delay') and outer._stop.wait(step['delay']): return
-                if step.get('status', 200) != 200:
-                    return self._send(step['status'], {'error': {'message': step.get('message', 'scripted error'), 'type': 'scripted'}},
-                                      step.get('headers', {}))
-                self._send(200, {'id': f'chatcmpl-fake{n}', 'object': 'chat.completion', 'created': int(time.time()),
-                                 'model': body.get('model', 'fake'),
-                                 'choices': [{'index': 0, 'finish_reason': 'stop',
-                                              'message': {'role': 'assistant', 'content': step['content']}}],
-                                 'usage': {'prompt_tokens': 0, 'completion_tokens': 0, 'total_tokens': 0}})
-            def _send(self, status, obj, headers=None):
-                data = json.dumps(obj).encode()
-                try:
-                    self.send_response(status)
-                    for k, v in {'content-type': 'application/json', 'content-length': str(len(data)), **(headers or {})}.items():
-                        self.send_header(k, v)
-                    self.end_headers(); self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError): pass   # the client gave up (timeout)
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.httpd.daemon_threads, self.httpd.block_on_close = True, False
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-
-    def __enter__(self):
-        threading.Thread(target=self.httpd.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True).start()
-        def watchdog():
-            self._stop.wait(self.lifetime_s); self.stop()
-        threading.Thread(target=watchdog, daemon=True).start()
-        return self
-
-    def stop(self):
-        if getattr(self, '_closed', False): return
-        self._closed = True; self._stop.set()
-        self.httpd.shutdown(); self.httpd.server_close()
-
-    def __exit__(self, *exc): self.stop()
-
-    @staticmethod
-    def answer(**fields) -> dict:
-        "A step answering with `fields` as JSON."
-        return dict(content=json.dumps(fields))
-
 # %% ../../nbs/26_micro.llm.ipynb #8a899d55
 RESULT_SOURCES = pd.DataFrame([
     ('llm', 'first answer valid'),
@@ -374,33 +317,3 @@ def resolve_batch(cases: pd.DataFrame, allowed_labels, aus_col: str = 'aus', pre
         rows.append(dict(llm_label=r['label'] if r['source'] not in ('skipped', 'ensemble-fallback') else None,
                          llm_source=r['source'], llm_status=r['status'], llm_errors=' | '.join(r['errors']), final=r['label']))
     return pd.concat([cases.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
-
-# %% ../../nbs/26_micro.llm.ipynb #34994b5b
-def llm_scenarios() -> pd.DataFrame:
-    "Scripted server behaviours and the expected outcome (shared by the notebook and `tests/test_llm.py`)."
-    ok = FakeChatServer.answer(label='happiness', confidence=0.8, rationale='AU6+AU12 Duchenne smile.', aus_used=['AU6', 'AU12'])
-    off = FakeChatServer.answer(label='joy', confidence=0.9, rationale='smiling', aus_used=['AU12'])
-    ghost = FakeChatServer.answer(label='happiness', confidence=0.6, rationale='lips part', aus_used=['AU12', 'AU25'])
-    rows = [
-        ('good', [ok], 'llm', 'happiness', 1, 1),
-        ('wrapped in prose', [dict(content='Here you go:\n```json\n' + ok['content'] + '\n```')], 'llm', 'happiness', 1, 1),
-        ('malformed twice', [dict(content='It is probably happiness.')], 'ensemble-fallback', 'others', 2, 2),
-        ('off-label then good', [off, ok], 'llm-corrected', 'happiness', 2, 2),
-        ('off-label twice', [off], 'ensemble-fallback', 'others', 2, 2),
-        ('AUs not detected twice', [ghost], 'ensemble-fallback', 'others', 2, 2),
-        ('contradicts hard constraint twice', [FakeChatServer.answer(label='surprise', confidence=0.5, rationale='brow?', aus_used=['AU12'])],
-         'ensemble-fallback', 'others', 2, 2),
-        ('slow (beyond timeout)', [dict(ok, delay=2.0)], 'ensemble-fallback', 'others', 1, 1),
-        ('429 then good', [dict(status=429, headers={'retry-after-ms': '20'}), ok], 'llm', 'happiness', 1, 2),
-        ('500 then good', [dict(status=500), ok], 'llm', 'happiness', 1, 2),
-        ('401 unauthorised', [dict(status=401)], 'ensemble-fallback', 'others', 1, 1),
-    ]
-    return pd.DataFrame(rows, columns=['scenario', 'steps', 'source', 'label', 'attempts', 'requests'])
-
-def run_scenario(steps, aus, allowed, ensemble_label, cache_root, timeout: float = 0.5, **kw) -> tuple:
-    "Run `resolve_ambiguous` against a `FakeChatServer` playing `steps` → (result, server requests)."
-    with FakeChatServer(steps, lifetime_s=20) as srv:
-        cfg = LLMConfig(base_url=srv.base_url, api_key='sk-test-not-a-real-key', model='fake-model', timeout=timeout,
-                        max_retries=2, backoff_s=0.01, max_backoff_s=0.2)
-        res = resolve_ambiguous(aus, ensemble_label, allowed, config=cfg, cache_root=cache_root, **kw)
-    return res, srv.requests

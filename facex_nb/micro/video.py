@@ -4,7 +4,7 @@
 
 # %% ../../nbs/27_micro.video.ipynb #b854b85b
 from __future__ import annotations
-import json, time
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -16,7 +16,7 @@ from .ensemble import feature_strengths, softmax
 
 # %% auto #0
 __all__ = ['THRESHOLD_FLOOR', 'RULE_TEMPERATURE', 'video_thresholds', 'label_events', 'write_overlay', 'MicroVideoResult',
-           'analyse_video', 'cli_video']
+           'analyse_video']
 
 # %% ../../nbs/27_micro.video.ipynb #732e60d8
 THRESHOLD_FLOOR = 0.005   # in inter-ocular distances: below this an AU change is landmark jitter
@@ -106,9 +106,3 @@ def analyse_video(path, class_set: str = 'casme2_5', out_csv=None, out_mp4=None,
                    analysis_fps=round(n / analysed, 1) if analysed else None,
                    end_to_end_fps=round(n / (time.perf_counter() - t0), 1))
     return MicroVideoResult(frames, events, summary)
-
-# %% ../../nbs/27_micro.video.ipynb #b72d19f1
-def cli_video(a) -> int:
-    r = analyse_video(a.video, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
-    print(json.dumps(r.summary, default=str))
-    return 0

@@ -5,9 +5,6 @@
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #fbcf48eb
 from __future__ import annotations
 import os, time, json
-# oneDNN's CPU kernels crashed this model's TimeDistributed/BiLSTM graph (segfault in tf_Compute; TF 2.21,
-# AVX512-BF16 CPU: 4 of 4 test runs with oneDNN, 0 of 3 without). Takes effect when TensorFlow is not loaded yet.
-os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '0')
 import numpy as np, pandas as pd, cv2
 from ..core import FacexError, DataError, set_seed
 from ..data.casme_samm import read_frames
