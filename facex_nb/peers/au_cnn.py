@@ -8,7 +8,7 @@ import os
 import numpy as np, pandas as pd, cv2
 from ..core import FacexError, DataError
 from ..data.casme_samm import read_frames, au_numbers
-from .cnn_bilstm import n_params, PUBLISHED_MICRO
+from .cnn_bilstm import n_params
 
 # %% auto #0
 __all__ = ['build_au_cnn', 'motion_map', 'au_presence', 'au_subclasses']

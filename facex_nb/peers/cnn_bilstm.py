@@ -12,27 +12,9 @@ from ..macro.cnn import class_weights
 from .. import metrics
 
 # %% auto #0
-__all__ = ['PUBLISHED_MICRO', 'AUTOKERAS_CHECK', 'build_cnn_bilstm', 'n_params', 'cnn_bilstm_param_count', 'build_apex_resnet',
-           'pad_or_truncate', 'clip_sequence', 'apex_frame', 'clip_inputs', 'augment_minority', 'split_theirs',
-           'compile_model', 'reset_model', 'predict_proba', 'fit_predict', 'run_protocol']
-
-# %% ../../nbs/33_peers.cnn_bilstm.ipynb #3f0bd42d
-PUBLISHED_MICRO = pd.DataFrame([
-    dict(system='cnn_bilstm', paper='Marzban et al. 2025', dataset='samm', classes='8 emotions (samm_all)',
-         protocol='stratified random split 64/16/20 (train/val/test), clips of a subject in several parts',
-         accuracy=0.6522, uf1=0.6839, uar=0.6496, input='grayscale frame sequences, 224×224, padded/truncated to 60 frames'),
-    dict(system='apex_cnn', paper='AutoKeras baseline reported alongside Marzban et al. 2025', dataset='casme2',
-         classes='CASME II emotions', protocol='random split of apex frames (AutoKeras ImageClassifier search)',
-         accuracy=0.3649, uf1=0.0764, uar=np.nan,
-         input='apex frame; the searched model predicted the majority class for (almost) every clip'),
-    dict(system='au_cnn', paper='Sharma et al. 2024', dataset='casme2', classes='CASME II emotions (+ K-means AU sub-classes)',
-         protocol='as published (hold-out split; not LOSO)', accuracy=0.9562, uf1=np.nan, uar=np.nan,
-         input='8×8×512 feature map into a 22,247-parameter residual CNN'),
-    dict(system='au_cnn', paper='Sharma et al. 2024', dataset='samm', classes='SAMM emotions (+ K-means AU sub-classes)',
-         protocol='as published (hold-out split; not LOSO)', accuracy=0.9321, uf1=np.nan, uar=np.nan,
-         input='8×8×512 feature map into a 22,247-parameter residual CNN'),
-])
-PUBLISHED_MICRO
+__all__ = ['AUTOKERAS_CHECK', 'build_cnn_bilstm', 'n_params', 'cnn_bilstm_param_count', 'build_apex_resnet', 'pad_or_truncate',
+           'clip_sequence', 'apex_frame', 'clip_inputs', 'augment_minority', 'split_theirs', 'compile_model',
+           'reset_model', 'predict_proba', 'fit_predict', 'run_protocol']
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #3219ff52
 def build_cnn_bilstm(n_classes: int = 8, seq_len: int = 60, frame_size: int = 64, lstm_units: int = 64,

@@ -10,8 +10,8 @@ from ..core import FacexError, set_seed
 from .yolo_cls import policy_layer_class, normalise_layer
 
 # %% auto #0
-__all__ = ['SANCHEZ_CNNS', 'RESNET18_STAGES', 'RESNET_STEMS', 'SANCHEZ_AUG_POLICY', 'SANCHEZ_TRAIN', 'PUBLISHED', 'PEER_SYSTEMS',
-           'build_sanchez_cnn', 'build_resnet18']
+__all__ = ['SANCHEZ_CNNS', 'RESNET18_STAGES', 'RESNET_STEMS', 'SANCHEZ_AUG_POLICY', 'SANCHEZ_TRAIN', 'build_sanchez_cnn',
+           'build_resnet18']
 
 # %% ../../nbs/32_peers.sanchez.ipynb #b1cf7dcd
 SANCHEZ_CNNS = {
@@ -94,22 +94,3 @@ def build_resnet18(input_shape=(48, 48, 1), n_classes: int = 7, stem: str = 'ima
 # %% ../../nbs/32_peers.sanchez.ipynb #10255189
 SANCHEZ_TRAIN = dict(batch_size=64, lr=1e-3, lr_schedule='plateau', patience=8, monitor='val_loss')
 
-PUBLISHED = pd.DataFrame([
-    dict(system='cnn1', metric='accuracy', cls=None, value=0.8253),
-    dict(system='cnn2', metric='accuracy', cls=None, value=0.8183),
-    dict(system='resnet18', metric='accuracy', cls=None, value=0.8081),
-    dict(system='cnn1', metric='f1', cls='fear', value=0.61),
-    dict(system='cnn1', metric='f1', cls='happy', value=0.93),
-]).assign(source='Sánchez et al. (CNN1/CNN2/ResNet18)', protocol='their 7-class Kaggle facial-expression set; 1,860 test images')
-
-_WHY = ("their test set (1,860 images of a 7-class Kaggle set) is not FER2013 PublicTest (3,589); accuracies above "
-        "80 % are well beyond published single-model FER2013 results (≈73 %), so their data or split is easier "
-        "(or leaks near-duplicates); ours is trained from scratch under our protocol with our width/augmentation choices")
-
-PEER_SYSTEMS = {name: dict(build=build, train=SANCHEZ_TRAIN, split='ours', paper='Sánchez et al.',
-                           architecture=arch, published=PUBLISHED[PUBLISHED.system == name],
-                           published_protocol='their 7-class Kaggle set; 1,860 test images', why_differ=_WHY)
-                for name, build, arch in [
-                    ('cnn1', lambda **kw: build_sanchez_cnn('cnn1', **kw), '9 conv (3 blocks) + 3 FC, no dropout'),
-                    ('cnn2', lambda **kw: build_sanchez_cnn('cnn2', **kw), '12 conv (4 blocks) + 3 FC, dropout 0.5'),
-                    ('resnet18', build_resnet18, 'ResNet18 from scratch + 512-unit reduction + linear head')]}

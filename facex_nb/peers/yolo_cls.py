@@ -12,8 +12,7 @@ from ..data.fer2013 import FER_CLASSES
 
 # %% auto #0
 __all__ = ['YOLO_RECIPE', 'YOLO_AUG_POLICY', 'NORMALISE', 'AUG_OPS', 'YOLO_BACKBONE', 'YOLO_SCALES', 'YOLO_HEAD_CHANNELS',
-           'PUBLISHED', 'PEER_SYSTEMS', 'apply_policy', 'policy_layer_class', 'normalise_layer', 'build_yolo_cls',
-           'yolo_train_kwargs']
+           'apply_policy', 'policy_layer_class', 'normalise_layer', 'build_yolo_cls', 'yolo_train_kwargs']
 
 # %% ../../nbs/31_peers.yolo_cls.ipynb #8ebd1eab
 YOLO_RECIPE = dict(
@@ -192,29 +191,9 @@ def build_yolo_cls(input_shape=(48, 48, 1), n_classes: int = 7, scale: str = 'n'
     if dropout: x = keras.layers.Dropout(dropout, name='head_drop')(x)
     return keras.Model(inp, keras.layers.Dense(n_classes, activation='softmax', name='probs')(x), name=f'{name}_{scale}')
 
-# %% ../../nbs/31_peers.yolo_cls.ipynb #4023e406
-PUBLISHED = pd.DataFrame([
-    dict(system='yolo_cls', metric='macro_precision', cls=None, value=0.841),
-    dict(system='yolo_cls', metric='macro_recall', cls=None, value=0.847),
-    dict(system='yolo_cls', metric='recall', cls='disgust', value=0.557),
-    dict(system='yolo_cls', metric='recall', cls='happy', value=0.989),
-]).assign(source='Bakiasi et al. 2025 (YOLOv8-cls on FER2013)',
-          protocol='their stratified 70/20/10 split of FER2013 images; 531 test images')
-
 # %% ../../nbs/31_peers.yolo_cls.ipynb #2f013ff4
 def yolo_train_kwargs(recipe: dict = YOLO_RECIPE, lr_variant: bool = False) -> dict:
     "Keyword arguments for `cnn.train` from the recipe (`lr_variant`: initial lr 0.001 with cosine decay)."
     kw = dict(batch_size=recipe['batch_size'], lr=recipe['lr'], lr_schedule=recipe['lr_schedule'],
               patience=recipe['patience'], monitor=recipe['monitor'])
     return {**kw, **recipe['lr_variant']} if lr_variant else kw
-
-# %% ../../nbs/31_peers.yolo_cls.ipynb #4e499838
-PEER_SYSTEMS = {'yolo_cls': dict(
-    build=build_yolo_cls, train=yolo_train_kwargs(), split='theirs', paper='Bakiasi et al. 2025',
-    architecture='YOLOv8n-cls design in Keras (Conv-BN-SiLU, C2f, 1×1 conv 1280 + GAP + linear), augmentation policy table',
-    published=PUBLISHED[PUBLISHED.system == 'yolo_cls'],
-    published_protocol='their stratified 70/20/10 split of FER2013; 531 test images',
-    why_differ=("their 531-image test set is a subset of FER2013 we cannot identify (10 % of the full set would be "
-                "≈3,589), they use the Ultralytics trainer with its own defaults (input size, initial weights, schedule details), while "
-                "ours is trained from scratch in Keras at 48×48 under the protocol stated beside it "
-                "(by default tested on the full PublicTest)"))}
