@@ -9,10 +9,10 @@ from pathlib import Path
 from importlib import metadata
 
 # %% auto #0
-__all__ = ['DATASET_LAYOUTS', 'QUIET_ENV', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError', 'DataError', 'AssetError', 'repo_root',
-           'cache_dir', 'scratch_dir', 'reports_dir', 'config_file', 'load_config', 'data_root', 'dataset_path',
-           'sha256_file', 'sha256_json', 'set_seed', 'quiet_startup', 'git_sha', 'package_versions', 'provenance',
-           'save_table', 'save_fig']
+__all__ = ['DATASET_LAYOUTS', 'QUIET_ENV', 'IMAGE_EXTS', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError', 'DataError', 'AssetError',
+           'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir', 'config_file', 'load_config', 'data_root',
+           'dataset_path', 'sha256_file', 'sha256_json', 'set_seed', 'quiet_startup', 'git_sha', 'package_versions',
+           'provenance', 'save_table', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #5b7d5556
 class FacexError(Exception):
@@ -131,6 +131,9 @@ def quiet_startup(env=None) -> dict:
     return {k: env[k] for k in QUIET_ENV}
 
 quiet_startup()
+
+# %% ../nbs/00_core.ipynb #8f9643b7
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.pgm', '.tif', '.tiff', '.webp')
 
 # %% ../nbs/00_core.ipynb #d315c56c
 def git_sha(root: Path | None = None) -> str:

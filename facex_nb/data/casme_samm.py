@@ -8,15 +8,15 @@ import os, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import DataError, FacexError, dataset_path, sha256_file, sha256_json
+from ..core import DataError, FacexError, dataset_path, sha256_file, sha256_json, IMAGE_EXTS
 
 # %% auto #0
 __all__ = ['AU_PREFIXES', 'INTENSITY_LETTERS', 'CASME2_EMOTIONS', 'SAMM_EMOTIONS', 'EMOTION_ALIASES', 'OBJECTIVE_CLASSES',
-           'CLASS_SETS', 'DATASETS', 'SHEET_SUFFIXES', 'IMAGE_SUFFIXES', 'CLIP_COLUMNS', 'CASME2_FIXTURE',
-           'SAMM_FIXTURE', 'SAMM_NOTE_ROWS', 'AUCode', 'parse_au_string', 'au_numbers', 'class_sets_table',
-           'class_labels', 'normalise_emotion', 'normalise_objective', 'read_sheet', 'find_sheet', 'frame_number',
-           'clip_frames', 'read_frames', 'find_frames_base', 'MicroData', 'load_casme2', 'load_samm',
-           'make_casme2_fixture', 'make_samm_fixture']
+           'CLASS_SETS', 'DATASETS', 'SHEET_SUFFIXES', 'CLIP_COLUMNS', 'CASME2_FIXTURE', 'SAMM_FIXTURE',
+           'SAMM_NOTE_ROWS', 'AUCode', 'parse_au_string', 'au_numbers', 'class_sets_table', 'class_labels',
+           'normalise_emotion', 'normalise_objective', 'read_sheet', 'find_sheet', 'frame_number', 'clip_frames',
+           'read_frames', 'find_frames_base', 'MicroData', 'load_casme2', 'load_samm', 'make_casme2_fixture',
+           'make_samm_fixture']
 
 # %% ../../nbs/03_data.casme_samm.ipynb #e9ec60c4
 AU_PREFIXES = pd.DataFrame([
@@ -185,7 +185,6 @@ def find_sheet(root, dataset: str) -> Path:
                     + (f"tried: {tried}" if tried else "no .xlsx/.csv files found"))
 
 # %% ../../nbs/03_data.casme_samm.ipynb #2e5e0be6
-IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 _FRAME_NO = re.compile(r'(\d+)$')
 
 def frame_number(path) -> int:
@@ -195,7 +194,7 @@ def frame_number(path) -> int:
     return int(m[1])
 
 def _frame_files(d: Path) -> list[Path]:
-    files = [p for p in d.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith('.')
+    files = [p for p in d.iterdir() if p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.')
              and _FRAME_NO.search(p.stem) and p.is_file()]
     return sorted(files, key=lambda p: (frame_number(p), p.name))
 

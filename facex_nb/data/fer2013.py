@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import cv2
 import facex_nb
-from ..core import FacexError, DataError, dataset_path, cache_dir, sha256_file, sha256_json
+from ..core import FacexError, DataError, dataset_path, cache_dir, sha256_file, sha256_json, IMAGE_EXTS
 
 # %% auto #0
-__all__ = ['FER_CLASSES', 'CSV_ORDER', 'CLASS_ALIASES', 'SPLIT_ALIASES', 'CSV_COLUMNS', 'IMAGE_EXTS', 'SIDE', 'META_COLUMNS',
-           'SPLIT_SCHEMES', 'canonical_class', 'csv_label', 'FerData', 'fer_fingerprint', 'demo_root', 'load_fer2013',
+__all__ = ['FER_CLASSES', 'CSV_ORDER', 'CLASS_ALIASES', 'SPLIT_ALIASES', 'CSV_COLUMNS', 'SIDE', 'META_COLUMNS', 'SPLIT_SCHEMES',
+           'canonical_class', 'csv_label', 'FerData', 'fer_fingerprint', 'demo_root', 'load_fer2013',
            'make_demo_sample', 'make_splits', 'duplicate_audit']
 
 # %% ../../nbs/02_data.fer2013.ipynb #45989d05
@@ -25,7 +25,6 @@ CLASS_ALIASES = {'anger': 'angry', 'disgusted': 'disgust', 'fearful': 'fear', 'h
 SPLIT_ALIASES = {'train': 'train', 'training': 'train', 'test': 'test', 'publictest': 'test',
                  'validation': 'validation', 'val': 'validation', 'privatetest': 'private'}
 CSV_COLUMNS = ('emotion', 'pixels', 'Usage')
-IMAGE_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.pgm', '.tif', '.tiff', '.webp'}
 SIDE = 48
 
 # %% ../../nbs/02_data.fer2013.ipynb #be9fc906

@@ -11,7 +11,7 @@ import numpy as np, pandas as pd, cv2
 from ..core import DataError, FacexError, cache_dir, sha256_json, provenance, dataset_path, repo_root
 
 # %% auto #0
-__all__ = ['MP_ANCHORS', 'CANONICAL_ANCHORS', 'VIDEO_IDENTITIES', 'AU_FIELDS', 'PROTOTYPES', 'CASME2_EMOTIONS',
+__all__ = ['MP_ANCHORS', 'CANONICAL_ANCHORS', 'VIDEO_IDENTITIES', 'AU_FIELDS', 'SYNTH_PROTOTYPES', 'CASME2_EMOTIONS',
            'DEFAULT_EMOTION_WEIGHTS', 'DISTRACTOR_PRESETS', 'GENERATOR_VERSION', 'BENCHMARK_PROFILES', 'CODING_SHEET',
            'Identity', 'detect_anchors', 'load_identities', 'au_field', 'render_frame', 'raised_cosine_profile',
            'au_items', 'au_string', 'distractor_params', 'make_clip', 'make_benchmark', 'benchmark']
@@ -251,7 +251,7 @@ _PROTO = [  # emotion, aus, ambiguous_with, note
     ('fear', '1+4+20', '', ''), ('fear', '1+2+4', 'surprise', 'AU1+2 is surprise; AU4 makes it fear'),
     ('sadness', '1+4+15', '', ''), ('sadness', '1+15', '', ''),
 ]
-PROTOTYPES = pd.DataFrame(_PROTO, columns=['emotion', 'aus', 'ambiguous_with', 'note'])
+SYNTH_PROTOTYPES = pd.DataFrame(_PROTO, columns=['emotion', 'aus', 'ambiguous_with', 'note'])
 CASME2_EMOTIONS = ('happiness', 'disgust', 'repression', 'surprise', 'others', 'fear', 'sadness')
 DEFAULT_EMOTION_WEIGHTS = {'happiness': 1, 'disgust': 1, 'repression': 1, 'surprise': 1, 'others': 1, 'fear': .25, 'sadness': .25}
 
@@ -344,9 +344,9 @@ BENCHMARK_PROFILES = {'smoke': dict(n_subjects=4, clips_per_subject=6, size=160)
 CODING_SHEET = 'CASME2-coding-synthetic.csv'
 
 def _draw_prototype(rng, weights):
-    w = PROTOTYPES.emotion.map(lambda e: weights.get(e, 0)).to_numpy(float)
-    w = w / PROTOTYPES.groupby('emotion').emotion.transform('size').to_numpy()  # weight per class, not per row
-    row = PROTOTYPES.iloc[rng.choice(len(PROTOTYPES), p=w / w.sum())]
+    w = SYNTH_PROTOTYPES.emotion.map(lambda e: weights.get(e, 0)).to_numpy(float)
+    w = w / SYNTH_PROTOTYPES.groupby('emotion').emotion.transform('size').to_numpy()  # weight per class, not per row
+    row = SYNTH_PROTOTYPES.iloc[rng.choice(len(SYNTH_PROTOTYPES), p=w / w.sum())]
     items = [(au, side if side != '?' else ('L', 'R')[rng.integers(2)]) for au, side in
              ((int(t.lstrip('?')), '?' if t.startswith('?') else 'B') for t in row.aus.split('+'))]
     return row, items

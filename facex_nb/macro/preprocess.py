@@ -8,13 +8,13 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import FacexError, DataError, AssetError
+from ..core import FacexError, DataError, AssetError, IMAGE_EXTS
 
 # %% auto #0
-__all__ = ['CASCADES', 'DETECT_PARAMS', 'IMAGE_EXTS', 'ASYM_REGIONS', 'cascade', 'read_image', 'to_gray', 'detect_faces',
-           'detect_near', 'find_eyes', 'roll_angle', 'rotate_about', 'PreparedFace', 'expand_box', 'prepare_face',
-           'list_images', 'PreparedBatch', 'prepare_paths', 'face_mask', 'gradient_magnitude', 'asymmetry_index',
-           'lateral_bias', 'mirror', 'mirror_augment', 'symmetrise', 'align_crops', 'asymmetry_table', 'plot_asymmetry']
+__all__ = ['CASCADES', 'DETECT_PARAMS', 'ASYM_REGIONS', 'cascade', 'read_image', 'to_gray', 'detect_faces', 'detect_near',
+           'find_eyes', 'roll_angle', 'rotate_about', 'PreparedFace', 'expand_box', 'prepare_face', 'list_images',
+           'PreparedBatch', 'prepare_paths', 'face_mask', 'gradient_magnitude', 'asymmetry_index', 'lateral_bias',
+           'mirror', 'mirror_augment', 'symmetrise', 'align_crops', 'asymmetry_table', 'plot_asymmetry']
 
 # %% ../../nbs/10_macro.preprocess.ipynb #02d4de92
 CASCADES = {'face': 'haarcascade_frontalface_default.xml', 'eye': 'haarcascade_eye.xml'}
@@ -152,8 +152,6 @@ def prepare_face(img, crops: bool = False, size: int = 48, margin: float = 0.1, 
     return PreparedFace(face.astype(np.float32) / 255.0, box, n, None, angle)
 
 # %% ../../nbs/10_macro.preprocess.ipynb #b3231786
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff', '.pgm')
-
 def list_images(paths_or_folders, exts=IMAGE_EXTS) -> list[Path]:
     "Image files from paths and (recursively) folders, in a stable sorted order per folder; other paths kept as given."
     if isinstance(paths_or_folders, (str, Path)): paths_or_folders = [paths_or_folders]

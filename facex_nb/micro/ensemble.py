@@ -8,7 +8,8 @@ import re, warnings
 from dataclasses import dataclass, field, asdict
 import numpy as np, pandas as pd
 from ..core import FacexError, DataError
-from .rules import score_rules, class_labels, au_evidence
+from ..data.casme_samm import class_labels
+from .rules import score_rules, au_evidence
 
 # %% auto #0
 __all__ = ['FEATURE_RE', 'EnsembleConfig', 'au_feature_columns', 'fit_feature_thresholds', 'feature_strengths', 'softmax',

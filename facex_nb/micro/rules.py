@@ -4,88 +4,316 @@
 
 # %% ../../nbs/24_micro.rules.ipynb #7cd6e5bf
 from __future__ import annotations
-import re
+import re, functools
 from pathlib import Path
 import numpy as np, pandas as pd
 from ..core import FacexError, DataError
 
 # %% auto #0
-__all__ = ['PROTOTYPES', 'OPTIONAL', 'IGNORED_AUS', 'CATCH_ALL', 'CATCH_ALL_PRIOR', 'LAMBDA_UNEXPLAINED', 'CONTENDER_MIN',
-           'AGAINST', 'CONFUSIONS', 'HARD_CONSTRAINTS', 'HARD_PENALTY', 'INTENSITY_STRENGTH', 'TEXTBOOK_CASES',
-           'DEFAULT_CLASSES', 'class_set_info', 'class_labels', 'au_evidence', 'condition_strength', 'prototype_match',
-           'emotion_scores', 'score_rules', 'classify_rules', 'rules_table', 'label_aus_sheet']
+__all__ = ['RULE_COLUMNS', 'RULE_KINDS', 'RULES', 'IGNORED_AUS', 'LAMBDA_UNEXPLAINED', 'CONTENDER_MIN', 'HARD_PENALTY',
+           'HARD_CONSTRAINTS', 'INTENSITY_STRENGTH', 'TEXTBOOK_CASES', 'DEFAULT_CLASSES', 'rule_text', 'compiled_rules',
+           'emotions', 'class_set_info', 'au_evidence', 'condition_strength', 'prototype_match', 'emotion_scores',
+           'score_rules', 'classify_rules', 'rules_table', 'label_aus_sheet']
 
 # %% ../../nbs/24_micro.rules.ipynb #25900fb1
-PROTOTYPES = {  # dataset -> emotion -> list of 'AU combination[@weight]'
-    'casme2': {
-        'happiness':  ['12', '6+12', '6@0.8'],
-        'disgust':    ['9', '10', '9+10', '4+9', '4+10', '4+7@0.9'],
-        'repression': ['14', '15', '17', '24', '15+17', '14+17', '17+24'],
-        'surprise':   ['1+2', '2@0.9', '1@0.8', '25@0.7'],
-        'fear':       ['1+4', '20', '1+4+20', '1+2+4'],
-        'sadness':    ['1+15', '1+4+15', '1+17', '1+4+17'],
-        'others':     ['4@0.6', '7@0.6', '43@0.5'],
-    },
-    'samm': {
-        'anger':     ['4+7', '4+5+7+23', '4+7+23', '4+23', '23', '24@0.8', '4@0.65'],
-        'contempt':  ['U12', 'U14', 'U12+U14'],
-        'disgust':   ['9', '10', '9+10', '9+15', '10+17', '4+9', '4+10'],
-        'fear':      ['1+2+4', '1+2+4+5+20', '1+4+20', '20', '4+20'],
-        'happiness': ['12', '6+12', '6@0.8'],
-        'sadness':   ['1+4+15', '1+15', '15', '1+4@0.9', '1+17'],
-        'surprise':  ['1+2', '1+2+5', '2@0.9', '1@0.8', '5+26@0.8'],
-        'other':     [],
-    },
-}
-OPTIONAL = {  # AUs that may accompany an emotion without counting against its prototypes
-    'casme2': {'happiness': '25 26 7', 'disgust': '7 17 25 15', 'repression': '12', 'surprise': '5 25 26 27',
-               'fear': '2 5 7 25 26', 'sadness': '17 11', 'others': ''},
-    'samm': {'anger': '5 10 17 23 24 38', 'contempt': '', 'disgust': '4 7 15 16 17 25', 'fear': '5 7 25 26',
-             'happiness': '25 26 7', 'sadness': '11 17', 'surprise': '5 25 26 27', 'other': ''},
-}
+RULE_COLUMNS = ['dataset', 'emotion', 'kind', 'rule', 'alt', 'au', 'side', 'weight', 'versus', 'why']
+RULE_KINDS = pd.DataFrame([
+    ('prototype', 'an AU combination typical of the emotion; base score = best prototype match × weight'),
+    ('optional', 'an AU that may accompany the emotion without counting against its prototypes'),
+    ('prior', 'the catch-all emotion: a constant base score (weight) it keeps when nothing matches better'),
+    ('against', 'negative evidence: score − weight × condition strength'),
+    ('confusion', 'tie-breaker between two contenders: winner (emotion) + bonus × strength, loser (versus) − the same'),
+    ('requires', 'hard constraint: without one of these AUs present (≥ 0.5) the emotion loses HARD_PENALTY'),
+    ('forbids', 'hard constraint: with one of these AUs present the emotion loses HARD_PENALTY'),
+], columns=['kind', 'meaning'])
+
+RULES = pd.DataFrame([  # dataset, emotion, kind, rule, alt, au, side, weight, versus, why
+    ('casme2', 'happiness', 'prototype', 'happiness1', 0, 12, 'any', 1.0, '', ''),
+    ('casme2', 'happiness', 'prototype', 'happiness2', 0, 6, 'any', 1.0, '', ''),
+    ('casme2', 'happiness', 'prototype', 'happiness2', 0, 12, 'any', 1.0, '', ''),
+    ('casme2', 'happiness', 'prototype', 'happiness3', 0, 6, 'any', 0.8, '', ''),
+    ('casme2', 'happiness', 'optional', 'happiness-optional', 0, 25, 'any', None, '', ''),
+    ('casme2', 'happiness', 'optional', 'happiness-optional', 0, 26, 'any', None, '', ''),
+    ('casme2', 'happiness', 'optional', 'happiness-optional', 0, 7, 'any', None, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust1', 0, 9, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust2', 0, 10, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust3', 0, 9, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust3', 0, 10, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust4', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust4', 0, 9, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust5', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust5', 0, 10, 'any', 1.0, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust6', 0, 4, 'any', 0.9, '', ''),
+    ('casme2', 'disgust', 'prototype', 'disgust6', 0, 7, 'any', 0.9, '', ''),
+    ('casme2', 'disgust', 'optional', 'disgust-optional', 0, 7, 'any', None, '', ''),
+    ('casme2', 'disgust', 'optional', 'disgust-optional', 0, 17, 'any', None, '', ''),
+    ('casme2', 'disgust', 'optional', 'disgust-optional', 0, 25, 'any', None, '', ''),
+    ('casme2', 'disgust', 'optional', 'disgust-optional', 0, 15, 'any', None, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression1', 0, 14, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression2', 0, 15, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression3', 0, 17, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression4', 0, 24, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression5', 0, 15, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression5', 0, 17, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression6', 0, 14, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression6', 0, 17, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression7', 0, 17, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'prototype', 'repression7', 0, 24, 'any', 1.0, '', ''),
+    ('casme2', 'repression', 'optional', 'repression-optional', 0, 12, 'any', None, '', ''),
+    ('casme2', 'surprise', 'prototype', 'surprise1', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'surprise', 'prototype', 'surprise1', 0, 2, 'any', 1.0, '', ''),
+    ('casme2', 'surprise', 'prototype', 'surprise2', 0, 2, 'any', 0.9, '', ''),
+    ('casme2', 'surprise', 'prototype', 'surprise3', 0, 1, 'any', 0.8, '', ''),
+    ('casme2', 'surprise', 'prototype', 'surprise4', 0, 25, 'any', 0.7, '', ''),
+    ('casme2', 'surprise', 'optional', 'surprise-optional', 0, 5, 'any', None, '', ''),
+    ('casme2', 'surprise', 'optional', 'surprise-optional', 0, 25, 'any', None, '', ''),
+    ('casme2', 'surprise', 'optional', 'surprise-optional', 0, 26, 'any', None, '', ''),
+    ('casme2', 'surprise', 'optional', 'surprise-optional', 0, 27, 'any', None, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear1', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear1', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear2', 0, 20, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear3', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear3', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear3', 0, 20, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear4', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear4', 0, 2, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'prototype', 'fear4', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'fear', 'optional', 'fear-optional', 0, 2, 'any', None, '', ''),
+    ('casme2', 'fear', 'optional', 'fear-optional', 0, 5, 'any', None, '', ''),
+    ('casme2', 'fear', 'optional', 'fear-optional', 0, 7, 'any', None, '', ''),
+    ('casme2', 'fear', 'optional', 'fear-optional', 0, 25, 'any', None, '', ''),
+    ('casme2', 'fear', 'optional', 'fear-optional', 0, 26, 'any', None, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness1', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness1', 0, 15, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness2', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness2', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness2', 0, 15, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness3', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness3', 0, 17, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness4', 0, 1, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness4', 0, 4, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'prototype', 'sadness4', 0, 17, 'any', 1.0, '', ''),
+    ('casme2', 'sadness', 'optional', 'sadness-optional', 0, 17, 'any', None, '', ''),
+    ('casme2', 'sadness', 'optional', 'sadness-optional', 0, 11, 'any', None, '', ''),
+    ('casme2', 'others', 'prototype', 'others1', 0, 4, 'any', 0.6, '', ''),
+    ('casme2', 'others', 'prototype', 'others2', 0, 7, 'any', 0.6, '', ''),
+    ('casme2', 'others', 'prototype', 'others3', 0, 43, 'any', 0.5, '', ''),
+    ('casme2', 'others', 'prior', 'others-prior', 0, None, None, 0.4, '', 'catch-all: wins when no prototype matches better'),
+    ('samm', 'anger', 'prototype', 'anger1', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger1', 0, 7, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger2', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger2', 0, 5, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger2', 0, 7, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger2', 0, 23, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger3', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger3', 0, 7, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger3', 0, 23, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger4', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger4', 0, 23, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger5', 0, 23, 'any', 1.0, '', ''),
+    ('samm', 'anger', 'prototype', 'anger6', 0, 24, 'any', 0.8, '', ''),
+    ('samm', 'anger', 'prototype', 'anger7', 0, 4, 'any', 0.65, '', ''),
+    ('samm', 'anger', 'optional', 'anger-optional', 0, 5, 'any', None, '', ''),
+    ('samm', 'anger', 'optional', 'anger-optional', 0, 10, 'any', None, '', ''),
+    ('samm', 'anger', 'optional', 'anger-optional', 0, 17, 'any', None, '', ''),
+    ('samm', 'anger', 'optional', 'anger-optional', 0, 23, 'any', None, '', ''),
+    ('samm', 'anger', 'optional', 'anger-optional', 0, 24, 'any', None, '', ''),
+    ('samm', 'anger', 'optional', 'anger-optional', 0, 38, 'any', None, '', ''),
+    ('samm', 'contempt', 'prototype', 'contempt1', 0, 12, 'one', 1.0, '', ''),
+    ('samm', 'contempt', 'prototype', 'contempt2', 0, 14, 'one', 1.0, '', ''),
+    ('samm', 'contempt', 'prototype', 'contempt3', 0, 12, 'one', 1.0, '', ''),
+    ('samm', 'contempt', 'prototype', 'contempt3', 0, 14, 'one', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust1', 0, 9, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust2', 0, 10, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust3', 0, 9, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust3', 0, 10, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust4', 0, 9, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust4', 0, 15, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust5', 0, 10, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust5', 0, 17, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust6', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust6', 0, 9, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust7', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'prototype', 'disgust7', 0, 10, 'any', 1.0, '', ''),
+    ('samm', 'disgust', 'optional', 'disgust-optional', 0, 4, 'any', None, '', ''),
+    ('samm', 'disgust', 'optional', 'disgust-optional', 0, 7, 'any', None, '', ''),
+    ('samm', 'disgust', 'optional', 'disgust-optional', 0, 15, 'any', None, '', ''),
+    ('samm', 'disgust', 'optional', 'disgust-optional', 0, 16, 'any', None, '', ''),
+    ('samm', 'disgust', 'optional', 'disgust-optional', 0, 17, 'any', None, '', ''),
+    ('samm', 'disgust', 'optional', 'disgust-optional', 0, 25, 'any', None, '', ''),
+    ('samm', 'fear', 'prototype', 'fear1', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear1', 0, 2, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear1', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear2', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear2', 0, 2, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear2', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear2', 0, 5, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear2', 0, 20, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear3', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear3', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear3', 0, 20, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear4', 0, 20, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear5', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'prototype', 'fear5', 0, 20, 'any', 1.0, '', ''),
+    ('samm', 'fear', 'optional', 'fear-optional', 0, 5, 'any', None, '', ''),
+    ('samm', 'fear', 'optional', 'fear-optional', 0, 7, 'any', None, '', ''),
+    ('samm', 'fear', 'optional', 'fear-optional', 0, 25, 'any', None, '', ''),
+    ('samm', 'fear', 'optional', 'fear-optional', 0, 26, 'any', None, '', ''),
+    ('samm', 'happiness', 'prototype', 'happiness1', 0, 12, 'any', 1.0, '', ''),
+    ('samm', 'happiness', 'prototype', 'happiness2', 0, 6, 'any', 1.0, '', ''),
+    ('samm', 'happiness', 'prototype', 'happiness2', 0, 12, 'any', 1.0, '', ''),
+    ('samm', 'happiness', 'prototype', 'happiness3', 0, 6, 'any', 0.8, '', ''),
+    ('samm', 'happiness', 'optional', 'happiness-optional', 0, 25, 'any', None, '', ''),
+    ('samm', 'happiness', 'optional', 'happiness-optional', 0, 26, 'any', None, '', ''),
+    ('samm', 'happiness', 'optional', 'happiness-optional', 0, 7, 'any', None, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness1', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness1', 0, 4, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness1', 0, 15, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness2', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness2', 0, 15, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness3', 0, 15, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness4', 0, 1, 'any', 0.9, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness4', 0, 4, 'any', 0.9, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness5', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'prototype', 'sadness5', 0, 17, 'any', 1.0, '', ''),
+    ('samm', 'sadness', 'optional', 'sadness-optional', 0, 11, 'any', None, '', ''),
+    ('samm', 'sadness', 'optional', 'sadness-optional', 0, 17, 'any', None, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise1', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise1', 0, 2, 'any', 1.0, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise2', 0, 1, 'any', 1.0, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise2', 0, 2, 'any', 1.0, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise2', 0, 5, 'any', 1.0, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise3', 0, 2, 'any', 0.9, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise4', 0, 1, 'any', 0.8, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise5', 0, 5, 'any', 0.8, '', ''),
+    ('samm', 'surprise', 'prototype', 'surprise5', 0, 26, 'any', 0.8, '', ''),
+    ('samm', 'surprise', 'optional', 'surprise-optional', 0, 5, 'any', None, '', ''),
+    ('samm', 'surprise', 'optional', 'surprise-optional', 0, 25, 'any', None, '', ''),
+    ('samm', 'surprise', 'optional', 'surprise-optional', 0, 26, 'any', None, '', ''),
+    ('samm', 'surprise', 'optional', 'surprise-optional', 0, 27, 'any', None, '', ''),
+    ('samm', 'other', 'prior', 'other-prior', 0, None, None, 0.4, '', 'catch-all: wins when no prototype matches better'),
+    ('*', 'happiness', 'against', 'against1', 0, 15, 'any', 0.3, '', 'lip corner depressor opposes AU12'),
+    ('*', 'surprise', 'against', 'against2', 0, 4, 'any', 0.5, '', 'surprise raises the brows; AU4 lowers them'),
+    ('*', 'surprise', 'against', 'against3', 0, 9, 'any', 0.3, '', 'nose wrinkle / upper lip raise belong to disgust'),
+    ('*', 'surprise', 'against', 'against3', 1, 10, 'any', 0.3, '', 'nose wrinkle / upper lip raise belong to disgust'),
+    ('*', 'sadness', 'against', 'against4', 0, 12, 'any', 0.3, '', 'smile opposes sadness'),
+    ('casme2', 'repression', 'against', 'against5', 0, 1, 'any', 0.3, '', 'raised brows are not suppression'),
+    ('casme2', 'repression', 'against', 'against5', 0, 2, 'any', 0.3, '', 'raised brows are not suppression'),
+    ('*', 'fear', 'confusion', 'confusion1', 0, 4, 'any', 0.5, 'surprise', 'AU1+2 with AU4 (brows raised AND drawn together) or AU20 is fear (Ekman & Friesen)'),
+    ('*', 'fear', 'confusion', 'confusion1', 1, 20, 'any', 0.5, 'surprise', 'AU1+2 with AU4 (brows raised AND drawn together) or AU20 is fear (Ekman & Friesen)'),
+    ('*', 'surprise', 'confusion', 'confusion2', 0, 1, 'any', 0.1, 'fear', 'without AU4/AU20, raised brows are surprise'),
+    ('*', 'surprise', 'confusion', 'confusion2', 0, 2, 'any', 0.1, 'fear', 'without AU4/AU20, raised brows are surprise'),
+    ('*', 'disgust', 'confusion', 'confusion3', 0, 9, 'any', 0.5, 'sadness', 'nose wrinkle / upper-lip raise are disgust, not sadness'),
+    ('*', 'disgust', 'confusion', 'confusion3', 1, 10, 'any', 0.5, 'sadness', 'nose wrinkle / upper-lip raise are disgust, not sadness'),
+    ('*', 'sadness', 'confusion', 'confusion4', 0, 15, 'any', 0.3, 'disgust', 'lip-corner depressor or oblique brows (AU1+4) are sadness'),
+    ('*', 'sadness', 'confusion', 'confusion4', 1, 1, 'any', 0.3, 'disgust', 'lip-corner depressor or oblique brows (AU1+4) are sadness'),
+    ('*', 'sadness', 'confusion', 'confusion4', 1, 4, 'any', 0.3, 'disgust', 'lip-corner depressor or oblique brows (AU1+4) are sadness'),
+    ('*', 'happiness', 'confusion', 'confusion5', 0, 12, 'any', 0.5, 'surprise', 'AU12/AU6 decide happiness even with raised brows'),
+    ('*', 'happiness', 'confusion', 'confusion5', 1, 6, 'any', 0.5, 'surprise', 'AU12/AU6 decide happiness even with raised brows'),
+    ('*', 'fear', 'confusion', 'confusion6', 0, 20, 'any', 0.3, 'sadness', 'lip stretch / raised lids point to fear'),
+    ('*', 'fear', 'confusion', 'confusion6', 1, 2, 'any', 0.3, 'sadness', 'lip stretch / raised lids point to fear'),
+    ('*', 'fear', 'confusion', 'confusion6', 2, 5, 'any', 0.3, 'sadness', 'lip stretch / raised lids point to fear'),
+    ('*', 'sadness', 'confusion', 'confusion7', 0, 15, 'any', 0.3, 'fear', 'lip-corner depressor / chin raiser point to sadness'),
+    ('*', 'sadness', 'confusion', 'confusion7', 1, 17, 'any', 0.3, 'fear', 'lip-corner depressor / chin raiser point to sadness'),
+    ('samm', 'contempt', 'confusion', 'confusion8', 0, 12, 'one', 0.5, 'happiness', 'unilateral lip corner is contempt'),
+    ('samm', 'contempt', 'confusion', 'confusion8', 1, 14, 'one', 0.5, 'happiness', 'unilateral lip corner is contempt'),
+    ('samm', 'happiness', 'confusion', 'confusion9', 0, 6, 'any', 0.3, 'contempt', 'cheek raiser (Duchenne) is happiness'),
+    ('samm', 'disgust', 'confusion', 'confusion10', 0, 9, 'any', 0.4, 'anger', 'nose wrinkle / upper-lip raise are disgust'),
+    ('samm', 'disgust', 'confusion', 'confusion10', 1, 10, 'any', 0.4, 'anger', 'nose wrinkle / upper-lip raise are disgust'),
+    ('samm', 'anger', 'confusion', 'confusion11', 0, 23, 'any', 0.3, 'disgust', 'lip tightening/pressing or glare are anger'),
+    ('samm', 'anger', 'confusion', 'confusion11', 1, 24, 'any', 0.3, 'disgust', 'lip tightening/pressing or glare are anger'),
+    ('samm', 'anger', 'confusion', 'confusion11', 2, 5, 'any', 0.3, 'disgust', 'lip tightening/pressing or glare are anger'),
+    ('casme2', 'disgust', 'confusion', 'confusion12', 0, 4, 'any', 0.1, 'others', 'CASME II criterion: AU4+AU7 is disgust'),
+    ('casme2', 'disgust', 'confusion', 'confusion12', 0, 7, 'any', 0.1, 'others', 'CASME II criterion: AU4+AU7 is disgust'),
+    ('casme2', 'sadness', 'confusion', 'confusion13', 0, 1, 'any', 0.3, 'repression', 'AU15/17 with inner brow raise is sadness'),
+    ('*', 'happiness', 'requires', 'hard1', 0, 6, 'any', None, '', 'happiness needs AU6 or AU12 (CASME II criterion; EMFACS)'),
+    ('*', 'happiness', 'requires', 'hard1', 0, 12, 'any', None, '', 'happiness needs AU6 or AU12 (CASME II criterion; EMFACS)'),
+    ('casme2', 'disgust', 'requires', 'hard2', 0, 4, 'any', None, '', 'CASME II: AU9, AU10 or AU4+AU7'),
+    ('casme2', 'disgust', 'requires', 'hard2', 0, 9, 'any', None, '', 'CASME II: AU9, AU10 or AU4+AU7'),
+    ('casme2', 'disgust', 'requires', 'hard2', 0, 10, 'any', None, '', 'CASME II: AU9, AU10 or AU4+AU7'),
+    ('samm', 'disgust', 'requires', 'hard3', 0, 9, 'any', None, '', 'EMFACS disgust'),
+    ('samm', 'disgust', 'requires', 'hard3', 0, 10, 'any', None, '', 'EMFACS disgust'),
+    ('samm', 'disgust', 'requires', 'hard3', 0, 4, 'any', None, '', 'EMFACS disgust'),
+    ('samm', 'disgust', 'requires', 'hard3', 0, 15, 'any', None, '', 'EMFACS disgust'),
+    ('samm', 'disgust', 'requires', 'hard3', 0, 16, 'any', None, '', 'EMFACS disgust'),
+    ('samm', 'disgust', 'requires', 'hard3', 0, 17, 'any', None, '', 'EMFACS disgust'),
+    ('*', 'surprise', 'requires', 'hard4', 0, 1, 'any', None, '', 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
+    ('*', 'surprise', 'requires', 'hard4', 0, 2, 'any', None, '', 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
+    ('*', 'surprise', 'requires', 'hard4', 0, 5, 'any', None, '', 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
+    ('*', 'surprise', 'requires', 'hard4', 0, 25, 'any', None, '', 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
+    ('*', 'surprise', 'requires', 'hard4', 0, 26, 'any', None, '', 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
+    ('*', 'surprise', 'forbids', 'hard4', 0, 4, 'any', None, '', 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
+    ('casme2', 'repression', 'requires', 'hard5', 0, 14, 'any', None, '', 'CASME II: AU15, AU17 (AU14, AU24) suppression'),
+    ('casme2', 'repression', 'requires', 'hard5', 0, 15, 'any', None, '', 'CASME II: AU15, AU17 (AU14, AU24) suppression'),
+    ('casme2', 'repression', 'requires', 'hard5', 0, 17, 'any', None, '', 'CASME II: AU15, AU17 (AU14, AU24) suppression'),
+    ('casme2', 'repression', 'requires', 'hard5', 0, 24, 'any', None, '', 'CASME II: AU15, AU17 (AU14, AU24) suppression'),
+    ('*', 'fear', 'requires', 'hard6', 0, 4, 'any', None, '', 'CASME II: AU1+4 or AU20 must be present'),
+    ('*', 'fear', 'requires', 'hard6', 0, 20, 'any', None, '', 'CASME II: AU1+4 or AU20 must be present'),
+    ('*', 'sadness', 'requires', 'hard7', 0, 1, 'any', None, '', 'CASME II: AU1 (with AU4/15/17)'),
+    ('*', 'sadness', 'requires', 'hard7', 0, 4, 'any', None, '', 'CASME II: AU1 (with AU4/15/17)'),
+    ('*', 'sadness', 'requires', 'hard7', 0, 15, 'any', None, '', 'CASME II: AU1 (with AU4/15/17)'),
+    ('*', 'sadness', 'requires', 'hard7', 0, 17, 'any', None, '', 'CASME II: AU1 (with AU4/15/17)'),
+    ('samm', 'anger', 'requires', 'hard8', 0, 4, 'any', None, '', 'EMFACS anger'),
+    ('samm', 'anger', 'requires', 'hard8', 0, 5, 'any', None, '', 'EMFACS anger'),
+    ('samm', 'anger', 'requires', 'hard8', 0, 7, 'any', None, '', 'EMFACS anger'),
+    ('samm', 'anger', 'requires', 'hard8', 0, 23, 'any', None, '', 'EMFACS anger'),
+    ('samm', 'anger', 'requires', 'hard8', 0, 24, 'any', None, '', 'EMFACS anger'),
+    ('samm', 'contempt', 'requires', 'hard9', 0, 12, 'any', None, '', 'contempt = unilateral AU12/AU14'),
+    ('samm', 'contempt', 'requires', 'hard9', 0, 14, 'any', None, '', 'contempt = unilateral AU12/AU14'),
+], columns=RULE_COLUMNS).astype({'au': 'Int64'})
+
 IGNORED_AUS = {43, 45, 46}  # eye closure / blinks are not part of an expression's evidence
-CATCH_ALL = {'casme2': 'others', 'samm': 'other'}
-CATCH_ALL_PRIOR = 0.4
 LAMBDA_UNEXPLAINED = 0.5
 CONTENDER_MIN = 0.3  # a confusion rule only arbitrates between two emotions that both match this well
-
-# %% ../../nbs/24_micro.rules.ipynb #d3c8285e
-AGAINST = pd.DataFrame([  # dataset, emotion, aus (any), weight, why
-    ('*', 'happiness', '15', 0.3, 'lip corner depressor opposes AU12'),
-    ('*', 'surprise',  '4',  0.5, 'surprise raises the brows; AU4 lowers them'),
-    ('*', 'surprise',  '9|10', 0.3, 'nose wrinkle / upper lip raise belong to disgust'),
-    ('*', 'sadness',   '12', 0.3, 'smile opposes sadness'),
-    ('casme2', 'repression', '1+2', 0.3, 'raised brows are not suppression'),
-], columns=['dataset', 'emotion', 'when', 'weight', 'why'])
-
-CONFUSIONS = pd.DataFrame([  # dataset, a, b, when, winner, bonus, why
-    ('*', 'fear', 'surprise', '4|20', 'fear', 0.5, 'AU1+2 with AU4 (brows raised AND drawn together) or AU20 is fear (Ekman & Friesen)'),
-    ('*', 'fear', 'surprise', '1+2', 'surprise', 0.1, 'without AU4/AU20, raised brows are surprise'),
-    ('*', 'sadness', 'disgust', '9|10', 'disgust', 0.5, 'nose wrinkle / upper-lip raise are disgust, not sadness'),
-    ('*', 'sadness', 'disgust', '15|1+4', 'sadness', 0.3, 'lip-corner depressor or oblique brows (AU1+4) are sadness'),
-    ('*', 'happiness', 'surprise', '12|6', 'happiness', 0.5, 'AU12/AU6 decide happiness even with raised brows'),
-    ('*', 'fear', 'sadness', '20|2|5', 'fear', 0.3, 'lip stretch / raised lids point to fear'),
-    ('*', 'fear', 'sadness', '15|17', 'sadness', 0.3, 'lip-corner depressor / chin raiser point to sadness'),
-    ('samm', 'happiness', 'contempt', 'U12|U14', 'contempt', 0.5, 'unilateral lip corner is contempt'),
-    ('samm', 'happiness', 'contempt', '6', 'happiness', 0.3, 'cheek raiser (Duchenne) is happiness'),
-    ('samm', 'anger', 'disgust', '9|10', 'disgust', 0.4, 'nose wrinkle / upper-lip raise are disgust'),
-    ('samm', 'anger', 'disgust', '23|24|5', 'anger', 0.3, 'lip tightening/pressing or glare are anger'),
-    ('casme2', 'disgust', 'others', '4+7', 'disgust', 0.1, 'CASME II criterion: AU4+AU7 is disgust'),
-    ('casme2', 'repression', 'sadness', '1', 'sadness', 0.3, 'AU15/17 with inner brow raise is sadness'),
-], columns=['dataset', 'a', 'b', 'when', 'winner', 'bonus', 'why'])
-
-HARD_CONSTRAINTS = pd.DataFrame([  # dataset, label, requires_any, forbids, why
-    ('*', 'happiness', [6, 12], [], 'happiness needs AU6 or AU12 (CASME II criterion; EMFACS)'),
-    ('casme2', 'disgust', [4, 9, 10], [], 'CASME II: AU9, AU10 or AU4+AU7'),
-    ('samm', 'disgust', [9, 10, 4, 15, 16, 17], [], 'EMFACS disgust'),
-    ('*', 'surprise', [1, 2, 5, 25, 26], [4], 'surprise raises brows/lids or drops the jaw; AU4 contradicts it'),
-    ('casme2', 'repression', [14, 15, 17, 24], [], 'CASME II: AU15, AU17 (AU14, AU24) suppression'),
-    ('*', 'fear', [4, 20], [], 'CASME II: AU1+4 or AU20 must be present'),
-    ('*', 'sadness', [1, 4, 15, 17], [], 'CASME II: AU1 (with AU4/15/17)'),
-    ('samm', 'anger', [4, 5, 7, 23, 24], [], 'EMFACS anger'),
-    ('samm', 'contempt', [12, 14], [], 'contempt = unilateral AU12/AU14'),
-], columns=['dataset', 'label', 'requires_any', 'forbids', 'why'])
 HARD_PENALTY = 1.0
+
+
+# %% ../../nbs/24_micro.rules.ipynb #5a9c83a1
+def _terms(g: pd.DataFrame) -> tuple: return tuple((int(a), s) for a, s in zip(g.au, g.side))
+
+def _condition(g: pd.DataFrame) -> tuple:
+    "Rows of one rule → alternatives, each a tuple of `(au, side)` terms (all needed)."
+    return tuple(_terms(a) for _, a in g.groupby('alt', sort=False))
+
+def rule_text(cond) -> str:
+    "`((1, 'any'), (4, 'any')), ((12, 'one'),)` → `'1+4|U12'` (how a condition is shown in notes and tables)."
+    return '|'.join('+'.join(('U' if side == 'one' else '') + str(au) for au, side in alt) for alt in cond)
+
+def _proto_text(terms, w) -> str: return rule_text((terms,)) + ('' if w == 1.0 else f'@{w:g}')
+
+@functools.lru_cache(maxsize=None)
+def compiled_rules(dataset: str) -> dict:
+    "`RULES` of one dataset (and `*`) grouped per rule, in table order: what `emotion_scores` interprets."
+    if dataset not in RULES.dataset.unique() or dataset == '*':
+        raise FacexError(f"unknown dataset {dataset!r}; known: {[d for d in RULES.dataset.unique() if d != '*']}")
+    t = RULES[RULES.dataset.isin(['*', dataset])]
+    groups = lambda kinds: t[t.kind.isin(kinds)].groupby(['dataset', 'rule'], sort=False)
+    out = dict(emotions=list(dict.fromkeys(t[t.kind.isin(['prototype', 'prior'])].emotion)),
+               prototypes={}, optional={}, prior={}, against=[], confusions=[], hard=[])
+    for e in out['emotions']: out['prototypes'][e], out['optional'][e] = [], []
+    for _, g in groups(['prototype']):
+        out['prototypes'][g.emotion.iat[0]].append((_proto_text(_terms(g), float(g.weight.iat[0])), _terms(g), float(g.weight.iat[0])))
+    for _, g in groups(['optional']): out['optional'][g.emotion.iat[0]] += [int(a) for a in g.au]
+    for _, g in groups(['prior']): out['prior'][g.emotion.iat[0]] = float(g.weight.iat[0])
+    for _, g in groups(['against']):
+        out['against'].append((g.emotion.iat[0], _condition(g), g.weight.iat[0], rule_text(_condition(g))))
+    for _, g in groups(['confusion']):
+        out['confusions'].append((g.emotion.iat[0], g.versus.iat[0], _condition(g), g.weight.iat[0], rule_text(_condition(g))))
+    for _, g in groups(['requires', 'forbids']):
+        out['hard'].append((g.emotion.iat[0], [int(a) for a in g[g.kind == 'requires'].au], [int(a) for a in g[g.kind == 'forbids'].au], g.why.iat[0]))
+    return out
+
+def emotions(dataset: str) -> list:
+    "The emotion vocabulary of `dataset` in table order."
+    return compiled_rules(dataset)['emotions']
+
+def _hard_constraints() -> pd.DataFrame:
+    rows = []
+    for (ds, rule), g in RULES[RULES.kind.isin(['requires', 'forbids'])].groupby(['dataset', 'rule'], sort=False):
+        rows.append((ds, g.emotion.iat[0], [int(a) for a in g[g.kind == 'requires'].au], [int(a) for a in g[g.kind == 'forbids'].au], g.why.iat[0]))
+    return pd.DataFrame(rows, columns=['dataset', 'label', 'requires_any', 'forbids', 'why'])
+
+HARD_CONSTRAINTS = _hard_constraints()   # a view of the requires/forbids rows, the shape the LLM validator reads
 
 # %% ../../nbs/24_micro.rules.ipynb #ced9c2e6
 def class_set_info(class_set: str):
@@ -96,10 +324,6 @@ def class_set_info(class_set: str):
     if source != 'emotion': raise FacexError(f"class set {class_set!r} is not emotion-based ({source}); FACS rules need emotions")
     mapping = {e: c for e, c in mapping.items() if isinstance(c, str)}
     return ds, mapping, ordered_classes(class_set)
-
-def class_labels(class_set: str) -> list:
-    "The ordered class names of an emotion-based class set (order: `micro_data.class_labels`)."
-    return class_set_info(class_set)[2]
 
 # %% ../../nbs/24_micro.rules.ipynb #65010b2b
 INTENSITY_STRENGTH = {'A': 0.6, 'B': 0.7, 'C': 0.8, 'D': 0.9, 'E': 1.0}
@@ -143,64 +367,52 @@ def au_evidence(aus, dataset: str = 'casme2', unknown: list | None = None) -> pd
     return pd.DataFrame([(a, l, r) for a, (l, r) in sorted(ev.items())], columns=['au', 'L', 'R']).set_index('au')
 
 # %% ../../nbs/24_micro.rules.ipynb #68ac8aae
-def _term_strength(ev: pd.DataFrame, term: str) -> float:
-    term = term.strip()
-    uni = term.startswith('U')
-    au = int(term.lstrip('U'))
+def _term_strength(ev: pd.DataFrame, au: int, side: str = 'any') -> float:
     if au not in ev.index: return 0.0
     l, r = ev.loc[au, 'L'], ev.loc[au, 'R']
-    return float(abs(l - r) if uni else max(l, r))
+    return float(abs(l - r) if side == 'one' else max(l, r))
 
-def condition_strength(ev: pd.DataFrame, when: str) -> float:
-    "Strength of a condition like `'4|20'` or `'15|1+4'` (any alternative; all AUs of a combination)."
-    return max(min(_term_strength(ev, t) for t in alt.split('+')) for alt in str(when).split('|'))
+def condition_strength(ev: pd.DataFrame, cond) -> float:
+    "Strength of a condition (alternatives of `(au, side)` terms, see `compiled_rules`): any alternative, all its terms."
+    return max(min(_term_strength(ev, au, side) for au, side in alt) for alt in cond)
 
-def _parse_proto(p: str):
-    combo, _, w = p.partition('@')
-    return combo.split('+'), float(w or 1.0)
-
-def prototype_match(ev: pd.DataFrame, proto: str, optional=()) -> float:
-    "Soft-Jaccard match of one prototype `'6+12[@w]'` against the evidence (see Design)."
-    terms, w = _parse_proto(proto)
-    inside = {int(t.lstrip('U')) for t in terms}
-    hit = sum(_term_strength(ev, t) for t in terms)
+def prototype_match(ev: pd.DataFrame, terms, weight: float = 1.0, optional=()) -> float:
+    "Soft-Jaccard match of one prototype (`(au, side)` terms) against the evidence (see Design)."
+    inside = {au for au, _ in terms}
+    hit = sum(_term_strength(ev, au, side) for au, side in terms)
     extra = sum(max(ev.loc[a, 'L'], ev.loc[a, 'R']) for a in ev.index
                 if a not in inside and a not in optional and a not in IGNORED_AUS)
-    return w * hit / (len(terms) + LAMBDA_UNEXPLAINED * extra)
+    return weight * hit / (len(terms) + LAMBDA_UNEXPLAINED * extra)
 
 # %% ../../nbs/24_micro.rules.ipynb #a5528809
-def _rows(df, dataset, col='dataset'):
-    return df[df[col].isin(['*', dataset])]
-
 def emotion_scores(aus, dataset: str = 'casme2', explain: bool = False):
     "Scores of every emotion of `dataset`'s vocabulary (before merging into a class set); with `explain`, the breakdown."
-    if dataset not in PROTOTYPES: raise FacexError(f"unknown dataset {dataset!r}; known: {list(PROTOTYPES)}")
+    rb = compiled_rules(dataset)
     ev = aus if isinstance(aus, pd.DataFrame) else au_evidence(aus, dataset)
     rows = []
-    for emo, protos in PROTOTYPES[dataset].items():
-        opt = {int(a) for a in OPTIONAL[dataset][emo].split()}
-        matches = {p: prototype_match(ev, p, opt) for p in protos}
+    for emo in rb['emotions']:
+        opt = set(rb['optional'][emo])
+        matches = {text: prototype_match(ev, terms, w, opt) for text, terms, w in rb['prototypes'][emo]}
         best = max(matches, key=matches.get) if matches else None
         base = matches[best] if best else 0.0
-        if emo == CATCH_ALL[dataset]: base = max(base, CATCH_ALL_PRIOR)
+        if emo in rb['prior']: base = max(base, rb['prior'][emo])
         rows.append(dict(emotion=emo, base=base, best_prototype=best, against=0.0, confusion=0.0, hard=0.0, notes=[]))
     sc = pd.DataFrame(rows).set_index('emotion')
-    for r in _rows(AGAINST, dataset).itertuples():
-        if r.emotion in sc.index and (s := condition_strength(ev, r.when)) > 0:
-            sc.loc[r.emotion, 'against'] -= r.weight * s; sc.loc[r.emotion, 'notes'].append(f'against {r.when}')
-    for r in _rows(CONFUSIONS, dataset).itertuples():
-        if not {r.a, r.b} <= set(sc.index) or min(sc.loc[r.a, 'base'], sc.loc[r.b, 'base']) < CONTENDER_MIN: continue
-        if (s := condition_strength(ev, r.when)) > 0:
-            loser = r.b if r.winner == r.a else r.a
-            sc.loc[r.winner, 'confusion'] += r.bonus * s; sc.loc[loser, 'confusion'] -= r.bonus * s
-            sc.loc[r.winner, 'notes'].append(f'{r.winner}>{loser} ({r.when})')
+    for emo, cond, w, text in rb['against']:
+        if emo in sc.index and (s := condition_strength(ev, cond)) > 0:
+            sc.loc[emo, 'against'] -= w * s; sc.loc[emo, 'notes'].append(f'against {text}')
+    for winner, loser, cond, bonus, text in rb['confusions']:
+        if not {winner, loser} <= set(sc.index) or min(sc.loc[winner, 'base'], sc.loc[loser, 'base']) < CONTENDER_MIN: continue
+        if (s := condition_strength(ev, cond)) > 0:
+            sc.loc[winner, 'confusion'] += bonus * s; sc.loc[loser, 'confusion'] -= bonus * s
+            sc.loc[winner, 'notes'].append(f'{winner}>{loser} ({text})')
     present = {a for a in ev.index if max(ev.loc[a, 'L'], ev.loc[a, 'R']) >= 0.5}
-    for r in _rows(HARD_CONSTRAINTS, dataset).itertuples():
-        if r.label not in sc.index: continue
-        if r.requires_any and not present & set(r.requires_any):
-            sc.loc[r.label, 'hard'] -= HARD_PENALTY; sc.loc[r.label, 'notes'].append(f'requires one of {r.requires_any}')
-        if bad := present & set(r.forbids):
-            sc.loc[r.label, 'hard'] -= HARD_PENALTY; sc.loc[r.label, 'notes'].append(f'forbids {sorted(bad)}')
+    for label, requires_any, forbids, _ in rb['hard']:
+        if label not in sc.index: continue
+        if requires_any and not present & set(requires_any):
+            sc.loc[label, 'hard'] -= HARD_PENALTY; sc.loc[label, 'notes'].append(f'requires one of {requires_any}')
+        if bad := present & set(forbids):
+            sc.loc[label, 'hard'] -= HARD_PENALTY; sc.loc[label, 'notes'].append(f'forbids {sorted(bad)}')
     sc['score'] = sc[['base', 'against', 'confusion', 'hard']].sum(axis=1)
     return sc if explain else sc['score']
 
@@ -219,15 +431,15 @@ def classify_rules(aus, class_set: str = 'casme2_5') -> str:
 
 # %% ../../nbs/24_micro.rules.ipynb #d696a16e
 def rules_table(dataset: str = 'casme2') -> pd.DataFrame:
-    "Prototypes, optional AUs, negative evidence and hard constraints of one dataset, one row per emotion."
-    rows = []
-    for emo, protos in PROTOTYPES[dataset].items():
-        hc = _rows(HARD_CONSTRAINTS, dataset).query('label == @emo')
-        rows.append(dict(emotion=emo, prototypes=', '.join(protos) or f'(catch-all, prior {CATCH_ALL_PRIOR})',
-                         optional=OPTIONAL[dataset][emo].replace(' ', ', '),
-                         against='; '.join(f'{r.when} (−{r.weight})' for r in _rows(AGAINST, dataset).itertuples() if r.emotion == emo),
-                         requires_any='; '.join(str(v) for v in hc.requires_any if v),
-                         forbids='; '.join(str(v) for v in hc.forbids if v)))
+    "Prototypes, optional AUs, negative evidence and hard constraints of one dataset, one row per emotion (a view of `RULES`)."
+    rb, rows = compiled_rules(dataset), []
+    for emo in rb['emotions']:
+        hc = [(req, forb) for label, req, forb, _ in rb['hard'] if label == emo]
+        rows.append(dict(emotion=emo, prototypes=', '.join(t for t, _, _ in rb['prototypes'][emo]) or f"(catch-all, prior {rb['prior'][emo]})",
+                         optional=', '.join(str(a) for a in rb['optional'][emo]),
+                         against='; '.join(f'{text} (−{w})' for e, _, w, text in rb['against'] if e == emo),
+                         requires_any='; '.join(str(req) for req, _ in hc if req),
+                         forbids='; '.join(str(forb) for _, forb in hc if forb)))
     return pd.DataFrame(rows)
 
 # %% ../../nbs/24_micro.rules.ipynb #f82657a7
