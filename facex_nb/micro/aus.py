@@ -6,56 +6,71 @@
 from __future__ import annotations
 import time
 from pathlib import Path
+from typing import NamedTuple
 import numpy as np, pandas as pd
 from ..core import DataError, FacexError
 from .landmarks import LandmarkTrack, normalise_pose, track_frames
 
 # %% auto #0
-__all__ = ['AU_TABLE', 'MEASURES', 'au_features', 'au_measures', 'baseline_frames', 'clip_au_intensities', 'au_columns',
+__all__ = ['AU_TABLE', 'MEASURES', 'AURow', 'au_features', 'au_measures', 'baseline_frames', 'clip_au_intensities', 'au_columns',
            'apex_features', 'fit_thresholds', 'detect', 'video_aus']
 
 # %% ../../nbs/21_micro.aus.ipynb #76708108
-_AU_ROWS = [  # au, name, measure, sign, R (a, b), L (a, b), B (a, b), blendshape R, L, B, appearance change used (FACS)
-    (1, 'Inner brow raiser', 'height', +1, (107, 133), (336, 362), None, 'browInnerUp', 'browInnerUp', None,
-     'frontalis pars medialis lifts the inner brow away from the inner eye corner'),
-    (2, 'Outer brow raiser', 'height', +1, (46, 33), (276, 263), None, 'browOuterUpRight', 'browOuterUpLeft', None,
-     'frontalis pars lateralis lifts the outer brow above the outer eye corner'),
-    (4, 'Brow lowerer', 'lateral', -1, (107, None), (336, None), None, 'browDownRight', 'browDownLeft', None,
-     'corrugator draws the inner brows together (toward the midline) and down'),
-    (5, 'Upper lid raiser', 'height', +1, (159, 145), (386, 374), None, 'eyeWideRight', 'eyeWideLeft', None,
-     'levator palpebrae widens the eye opening (upper above lower lid)'),
-    (6, 'Cheek raiser', 'height', +1, (50, 33), (280, 263), None, 'cheekSquintRight', 'cheekSquintLeft', None,
-     'orbicularis oculi pars orbitalis lifts the cheek toward the outer eye corner'),
-    (7, 'Lid tightener', 'height', +1, (145, 133), (374, 362), None, 'eyeSquintRight', 'eyeSquintLeft', None,
-     'orbicularis oculi pars palpebralis raises and straightens the lower lid'),
-    (9, 'Nose wrinkler', 'height', +1, (129, 133), (358, 362), None, 'noseSneerRight', 'noseSneerLeft', None,
-     'levator labii alaeque nasi lifts the nose wings toward the inner eye corners'),
-    (10, 'Upper lip raiser', 'height', +1, (37, 133), (267, 362), None, 'mouthUpperUpRight', 'mouthUpperUpLeft', None,
-     'levator labii superioris lifts the upper lip beside the philtrum'),
-    (12, 'Lip corner puller', 'dist', -1, (61, 33), (291, 263), None, 'mouthSmileRight', 'mouthSmileLeft', None,
-     'zygomaticus major pulls the lip corner obliquely up toward the cheekbone (outer eye corner)'),
-    (14, 'Dimpler', 'depth', +1, (61, 1), (291, 1), None, 'mouthDimpleRight', 'mouthDimpleLeft', None,
-     'buccinator tightens the lip corner and draws it inward (backward); weakest geometric cue (z)'),
-    (15, 'Lip corner depressor', 'height', -1, (61, 133), (291, 362), None, 'mouthFrownRight', 'mouthFrownLeft', None,
-     'depressor anguli oris pulls the lip corner down'),
-    (17, 'Chin raiser', 'dist', -1, None, None, (17, 152), None, None, 'mouthShrugLower',
-     'mentalis pushes chin boss and lower lip up: lower lip to chin distance shrinks'),
-    (20, 'Lip stretcher', 'lateral', +1, (61, None), (291, None), None, 'mouthStretchRight', 'mouthStretchLeft', None,
-     'risorius stretches the lip corners laterally'),
-    (23, 'Lip tightener', 'dist', -1, None, None, (61, 291), None, None, None,
-     'orbicularis oris narrows the mouth (corner to corner)'),
-    (24, 'Lip pressor', 'height', -1, None, None, (0, 17), None, None, 'mouthPressLeft+mouthPressRight',
-     'orbicularis oris presses the lips together: outer lip height shrinks'),
-    (25, 'Lips part', 'height', -1, None, None, (14, 13), None, None, None,
-     'lips separate: inner lower lip drops below inner upper lip'),
-    (26, 'Jaw drop', 'height', +1, None, None, (1, 152), None, None, 'jawOpen',
-     'masseter relaxes: chin drops away from the nose tip'),
-    (43, 'Eyes closed', 'height', -1, (159, 145), (386, 374), None, 'eyeBlinkRight', 'eyeBlinkLeft', None,
-     'levator relaxes: upper lid meets lower lid'),
-    (45, 'Blink', 'height', -1, (159, 145), (386, 374), None, 'eyeBlinkRight', 'eyeBlinkLeft', None,
-     'same measure as AU43; a blink is told apart by its short duration (spotting)'),
+class AURow(NamedTuple):
+    "One Action Unit: landmark pairs `(a, b)` per side (`R`, `L`, or bilateral `B`), the ARKit blendshapes per side, the FACS appearance change."
+    au: int
+    name: str
+    measure: str                 # a key of MEASURES
+    sign: int                    # +1 / -1: which direction of the measure is activation
+    R: tuple | None = None       # MediaPipe indices (a, b) on the subject's right side
+    L: tuple | None = None
+    B: tuple | None = None       # one bilateral pair for midline actions
+    bs_R: str | None = None      # blendshape(s) estimating the same action ('a+b' = mean of several)
+    bs_L: str | None = None
+    bs_B: str | None = None
+    facs: str = ''               # appearance change used (FACS)
+
+_AU_ROWS = [
+    AURow(1, 'Inner brow raiser', 'height', +1, R=(107, 133), L=(336, 362), bs_R='browInnerUp', bs_L='browInnerUp',
+          facs='frontalis pars medialis lifts the inner brow away from the inner eye corner'),
+    AURow(2, 'Outer brow raiser', 'height', +1, R=(46, 33), L=(276, 263), bs_R='browOuterUpRight', bs_L='browOuterUpLeft',
+          facs='frontalis pars lateralis lifts the outer brow above the outer eye corner'),
+    AURow(4, 'Brow lowerer', 'lateral', -1, R=(107, None), L=(336, None), bs_R='browDownRight', bs_L='browDownLeft',
+          facs='corrugator draws the inner brows together (toward the midline) and down'),
+    AURow(5, 'Upper lid raiser', 'height', +1, R=(159, 145), L=(386, 374), bs_R='eyeWideRight', bs_L='eyeWideLeft',
+          facs='levator palpebrae widens the eye opening (upper above lower lid)'),
+    AURow(6, 'Cheek raiser', 'height', +1, R=(50, 33), L=(280, 263), bs_R='cheekSquintRight', bs_L='cheekSquintLeft',
+          facs='orbicularis oculi pars orbitalis lifts the cheek toward the outer eye corner'),
+    AURow(7, 'Lid tightener', 'height', +1, R=(145, 133), L=(374, 362), bs_R='eyeSquintRight', bs_L='eyeSquintLeft',
+          facs='orbicularis oculi pars palpebralis raises and straightens the lower lid'),
+    AURow(9, 'Nose wrinkler', 'height', +1, R=(129, 133), L=(358, 362), bs_R='noseSneerRight', bs_L='noseSneerLeft',
+          facs='levator labii alaeque nasi lifts the nose wings toward the inner eye corners'),
+    AURow(10, 'Upper lip raiser', 'height', +1, R=(37, 133), L=(267, 362), bs_R='mouthUpperUpRight', bs_L='mouthUpperUpLeft',
+          facs='levator labii superioris lifts the upper lip beside the philtrum'),
+    AURow(12, 'Lip corner puller', 'dist', -1, R=(61, 33), L=(291, 263), bs_R='mouthSmileRight', bs_L='mouthSmileLeft',
+          facs='zygomaticus major pulls the lip corner obliquely up toward the cheekbone (outer eye corner)'),
+    AURow(14, 'Dimpler', 'depth', +1, R=(61, 1), L=(291, 1), bs_R='mouthDimpleRight', bs_L='mouthDimpleLeft',
+          facs='buccinator tightens the lip corner and draws it inward (backward); weakest geometric cue (z)'),
+    AURow(15, 'Lip corner depressor', 'height', -1, R=(61, 133), L=(291, 362), bs_R='mouthFrownRight', bs_L='mouthFrownLeft',
+          facs='depressor anguli oris pulls the lip corner down'),
+    AURow(17, 'Chin raiser', 'dist', -1, B=(17, 152), bs_B='mouthShrugLower',
+          facs='mentalis pushes chin boss and lower lip up: lower lip to chin distance shrinks'),
+    AURow(20, 'Lip stretcher', 'lateral', +1, R=(61, None), L=(291, None), bs_R='mouthStretchRight', bs_L='mouthStretchLeft',
+          facs='risorius stretches the lip corners laterally'),
+    AURow(23, 'Lip tightener', 'dist', -1, B=(61, 291),
+          facs='orbicularis oris narrows the mouth (corner to corner)'),
+    AURow(24, 'Lip pressor', 'height', -1, B=(0, 17), bs_B='mouthPressLeft+mouthPressRight',
+          facs='orbicularis oris presses the lips together: outer lip height shrinks'),
+    AURow(25, 'Lips part', 'height', -1, B=(14, 13),
+          facs='lips separate: inner lower lip drops below inner upper lip'),
+    AURow(26, 'Jaw drop', 'height', +1, B=(1, 152), bs_B='jawOpen',
+          facs='masseter relaxes: chin drops away from the nose tip'),
+    AURow(43, 'Eyes closed', 'height', -1, R=(159, 145), L=(386, 374), bs_R='eyeBlinkRight', bs_L='eyeBlinkLeft',
+          facs='levator relaxes: upper lid meets lower lid'),
+    AURow(45, 'Blink', 'height', -1, R=(159, 145), L=(386, 374), bs_R='eyeBlinkRight', bs_L='eyeBlinkLeft',
+          facs='same measure as AU43; a blink is told apart by its short duration (spotting)'),
 ]
-AU_TABLE = pd.DataFrame(_AU_ROWS, columns=['au', 'name', 'measure', 'sign', 'R', 'L', 'B', 'bs_R', 'bs_L', 'bs_B', 'facs'])
+AU_TABLE = pd.DataFrame(_AU_ROWS, columns=list(AURow._fields))
 
 # %% ../../nbs/21_micro.aus.ipynb #dab66840
 MEASURES = {
