@@ -13,8 +13,8 @@ from .core import (FacexError, repo_root, reports_dir, scratch_dir, dataset_path
                            sha256_file, provenance, git_sha)
 
 # %% auto #0
-__all__ = ['PROFILES', 'Run', 'registry_path', 'load_registry', 'dataset_fingerprint', 'data_status', 'code_fingerprint',
-           'out_dir_for', 'run_key', 'execute', 'write_index', 'waves', 'reproduce']
+__all__ = ['PROFILES', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'dataset_fingerprint', 'data_status',
+           'code_fingerprint', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves', 'reproduce']
 
 # %% ../nbs/06_runner.ipynb #e7c076da
 PROFILES = ('smoke', 'quick', 'full')
@@ -53,6 +53,18 @@ def load_registry(profile: str = 'quick', path: Path | None = None) -> list[Run]
             runs.append(Run(n, path.parent/r['notebook'], list(r.get('datasets') or []), dict(params, **p), profile,
                             bool(r.get('demo')), list(r.get('after') or [])))
     return runs
+
+# %% ../nbs/06_runner.ipynb #229d9872
+def notebook_defaults(notebook) -> dict:
+    "The assignments of `notebook`'s cell tagged `parameters` (literal values), in order."
+    import ast
+    cells = [c for c in json.loads(Path(notebook).read_text())['cells'] if 'parameters' in (c.get('metadata', {}).get('tags') or [])]
+    if len(cells) != 1: raise FacexError(f"{notebook} needs exactly one cell tagged 'parameters' (found {len(cells)})")
+    out = {}
+    for node in ast.parse(''.join(cells[0]['source'])).body:
+        if isinstance(node, ast.Assign):
+            for t in node.targets: out[t.id] = ast.literal_eval(node.value)
+    return out
 
 # %% ../nbs/06_runner.ipynb #cb558d61
 def dataset_fingerprint(path: Path) -> str:
@@ -104,7 +116,7 @@ def execute(run: Run, force: bool = False, log=partial(print, flush=True)) -> di
     prev = _previous(out)
     if not force and prev.get('key') == key and prev.get('status') == 'ok':
         log(f"  same  {run.name}: inputs unchanged, kept {out}"); return dict(prev, status='ok', reused=True)
-    params = dict(run.params, out_dir=str(out), profile=run.profile)
+    params = dict(notebook_defaults(run.notebook), **run.params, out_dir=str(out), profile=run.profile)   # recorded in full
     t0 = time.time(); status, error = 'ok', None
     sha_at_start = git_sha()   # a long run may end after new commits; the code it ran is the code at its start
     try:
