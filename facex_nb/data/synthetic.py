@@ -351,10 +351,21 @@ def _draw_prototype(rng, weights):
              ((int(t.lstrip('?')), '?' if t.startswith('?') else 'B') for t in row.aus.split('+'))]
     return row, items
 
-def make_benchmark(root=None, n_subjects: int = 4, clips_per_subject: int = 6, amplitude_range=(0.005, 0.03),
-                   fps: int = 200, seed: int = 0, distractors='mild', size: int = 192, duration_ms=(200, 500),
-                   pad_ms=(50, 150), emotion_weights: dict | None = None, sources=('video', 'fer2013'),
-                   anchors: str = 'mediapipe', overwrite: bool = False, verbose: bool = True) -> Path:
+def make_benchmark(root=None,                 # output folder; None: cached under cache_dir()/synthetic/<parameters hash>
+                   n_subjects: int = 4,       # identities (one subject each)
+                   clips_per_subject: int = 6,
+                   amplitude_range=(0.005, 0.03),  # peak displacement per AU, in inter-ocular distances
+                   fps: int = 200,
+                   seed: int = 0,
+                   distractors='mild',        # a row of `DISTRACTOR_PRESETS` (head motion, noise, blinks) or a dict
+                   size: int = 192,           # frame side, pixels
+                   duration_ms=(200, 500),    # onset-to-offset duration range
+                   pad_ms=(50, 150),          # neutral frames before and after the event
+                   emotion_weights: dict | None = None,  # sampling weight per emotion (default `DEFAULT_EMOTION_WEIGHTS`)
+                   sources=('video', 'fer2013'),  # where identities come from
+                   anchors: str = 'mediapipe',    # how facial anchors are found
+                   overwrite: bool = False,   # rebuild an existing benchmark
+                   verbose: bool = True) -> Path:
     "Write a synthetic CASME II-format benchmark and return its root (cached by parameters when `root` is None)."
     params = dict(n_subjects=n_subjects, clips_per_subject=clips_per_subject, amplitude_range=list(amplitude_range), fps=fps,
                   seed=seed, distractors=distractor_params(distractors), size=size, duration_ms=list(duration_ms),

@@ -20,8 +20,15 @@ def _conv_bn(x, filters, name, bn_momentum):
     x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f'{name}_bn')(x)
     return keras.layers.ReLU(name=f'{name}_relu')(x)
 
-def build_cnn(input_shape=(48, 48, 1), n_classes: int = 7, width: int = 32, dropout: float = 0.3,
-              head_units: int = 256, n_blocks: int = 4, bn_momentum: float = 0.9, seed: int | None = 0, name: str = 'facex_cnn'):
+def build_cnn(input_shape=(48, 48, 1),
+              n_classes: int = 7,
+              width: int = 32,                # filters of the first block, doubled per block
+              dropout: float = 0.3,           # before the dense head
+              head_units: int = 256,          # dense units before the softmax
+              n_blocks: int = 4,
+              bn_momentum: float = 0.9,
+              seed: int | None = 0,           # weight initialisation seed (None: unseeded)
+              name: str = 'facex_cnn'):
     "The thesis CNN: `n_blocks` conv blocks whose GAP features are concatenated before a dense softmax head."
     import keras
     if seed is not None: set_seed(seed)
@@ -89,9 +96,16 @@ def _as_float_images(x) -> np.ndarray:
 SHUFFLES = {True: 'a new seeded order every epoch', 'fixed': 'one seeded order, the same every epoch',
             False: 'the order the images are stored in'}
 
-def make_dataset(x, y, batch_size: int = 64, epoch: int = 0, seed: int = 0, shuffle: bool | str = True,
-                 flip: str | None = None, shift: float = 0.0, brightness: float = 0.0, contrast: float = 0.0,
-                 sample_weight=None):
+def make_dataset(x, y,                        # images (N, H, W[, 1]) uint8 or [0, 1]; integer labels
+                 batch_size: int = 64,
+                 epoch: int = 0,               # with `seed`, fixes the order and the augmentation draws
+                 seed: int = 0,
+                 shuffle: bool | str = True,   # a key of `SHUFFLES`
+                 flip: str | None = None,      # a key of `FLIPS` (random flip, p = 0.5)
+                 shift: float = 0.0,           # random translation, fraction of the side
+                 brightness: float = 0.0,      # random brightness delta
+                 contrast: float = 0.0,        # random contrast factor in [1 − c, 1 + c]
+                 sample_weight=None):          # per-image weights, batched with the labels
     "A `tf.data` pipeline of (image in [0,1], label[, weight]) batches for `epoch`, deterministic in (seed, epoch)."
     import tensorflow as tf
     if flip not in FLIPS: raise FacexError(f"flip must be one of {list(FLIPS)}, got {flip!r}")
@@ -149,10 +163,25 @@ def _compile(model, lr):
                   metrics=['accuracy'], weighted_metrics=[])
     return model
 
-def train(model_fn, train_data, val_data, epochs: int, run_dir, batch_size: int = 64, lr: float = 1e-3,
-          lr_schedule: str | None = 'plateau', factor: float = 0.5, plateau_patience: int = 3, patience: int = 8,
-          monitor: str = 'val_loss', class_weight: dict | None = None, shuffle: bool | str = True, augment: dict | None = None,
-          seed: int = 0, time_budget_s: float | None = None, on_epoch_end=None, log=print) -> dict:
+def train(model_fn,                           # () -> an uncompiled Keras model
+          train_data,                         # (x, y): uint8 or [0, 1] images and integer labels
+          val_data,                           # (x, y) the checkpoint is selected on
+          epochs: int,                        # maximum number of epochs
+          run_dir,                            # checkpoints and state live here; an existing state resumes
+          batch_size: int = 64,
+          lr: float = 1e-3,                   # initial Adam learning rate
+          lr_schedule: str | None = 'plateau',  # 'plateau', 'cosine' or None (constant)
+          factor: float = 0.5,                # 'plateau': lr × factor after `plateau_patience` epochs without improvement
+          plateau_patience: int = 3,
+          patience: int = 8,                  # early stop after this many epochs without improvement of `monitor`
+          monitor: str = 'val_loss',          # selection metric ('val_loss' or 'val_accuracy')
+          class_weight: dict | None = None,   # {class index: weight} (see `class_weights`)
+          shuffle: bool | str = True,         # a key of `SHUFFLES`
+          augment: dict | None = None,        # `make_dataset` keywords: flip, shift, brightness, contrast
+          seed: int = 0,
+          time_budget_s: float | None = None, # stop before an epoch that would end past this budget (resumable)
+          on_epoch_end=None,                  # called as f(epoch, history row)
+          log=print) -> dict:
     """Train `model_fn()` on `train_data=(x, y)`, select on `val_data=(x, y)`, checkpointing into `run_dir`
     every epoch and resuming from it. Returns dict(model (best weights), history DataFrame, state, run_dir)."""
     import keras, tensorflow as tf

@@ -289,9 +289,20 @@ def _open(source):
         raise DataError(f"cannot open {what} (unreadable or unsupported container/codec)")
     return cap
 
-def process_video(in_path, model, out_mp4=None, out_csv=None, detect_every: int = DETECT_EVERY, det_width: int | None = 320,
-                  batch_frames: int = 32, max_frames: int | None = None, overlay: bool = True, on_frame=None,
-                  margin: float = 0.1, clahe: bool = False, track: bool = True, full_every: int = 30) -> VideoResult:
+def process_video(in_path,                    # video file, or a camera index
+                  model,                      # a Keras model or `Classifier`
+                  out_mp4=None,               # overlay video to write
+                  out_csv=None,               # per-frame CSV to write (`FRAME_COLUMNS`)
+                  detect_every: int = DETECT_EVERY,  # look for the face every k frames, reuse the box in between
+                  det_width: int | None = 320,       # width of the frame copy full-frame detection runs on
+                  batch_frames: int = 32,     # frames decoded and classified per CNN call
+                  max_frames: int | None = None,
+                  overlay: bool = True,       # draw box, label and bars (on the mp4 and the frames `on_frame` sees)
+                  on_frame=None,              # called as f(frame, row) per frame; returning False stops
+                  margin: float = 0.1,        # crop margin around the box, fraction of its size
+                  clahe: bool = False,        # CLAHE on the crop before the CNN
+                  track: bool = True,         # search near the last box on detection frames
+                  full_every: int = 30) -> VideoResult:  # full-frame detection at least this often
     "Classify the largest face of every frame of `in_path` (file or camera index); optional overlay mp4 and per-frame CSV."
     clf = as_classifier(model).warmup()
     cap = _open(in_path)

@@ -125,9 +125,17 @@ def expand_box(box, margin: float, shape) -> tuple:
     x1, y1 = min(W, int(round(x + w + dx))), min(H, int(round(y + h + dy)))
     return (x0, y0, x1 - x0, y1 - y0)
 
-def prepare_face(img, crops: bool = False, size: int = 48, margin: float = 0.1, align: bool = False, eyes=None,
-                 clahe: bool = False, clahe_clip: float = 2.0, box=None, det_width: int | None = None,
-                 min_size: int = 30) -> PreparedFace:
+def prepare_face(img,                        # path or array (gray or BGR)
+                 crops: bool = False,        # the image is already a face crop: no detection
+                 size: int = 48,             # side of the output face
+                 margin: float = 0.1,        # added around the detected box, fraction of its size
+                 align: bool = False,        # rotate so the eyes are level (Haar eyes)
+                 eyes=None,                  # known eye centres, instead of detecting them
+                 clahe: bool = False,        # contrast-limited histogram equalisation of the crop
+                 clahe_clip: float = 2.0,
+                 box=None,                   # a known face box (x, y, w, h): no detection
+                 det_width: int | None = None,  # detect on a copy this wide (faster), boxes mapped back
+                 min_size: int = 30) -> PreparedFace:  # smallest face side detected, pixels
     "Detect, choose the largest face, align, crop and normalise `img` (path or array) into a `size`² float32 face."
     try: gray = to_gray(img)
     except DataError as e: return PreparedFace(None, None, 0, str(e))

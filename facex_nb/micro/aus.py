@@ -116,9 +116,15 @@ def baseline_frames(points: np.ndarray, found: np.ndarray, onset: int | None = N
     k = max(1, int(round(calm_fraction * len(cand))))
     return np.sort(cand[np.argsort(energy, kind='stable')[:k]])
 
-def clip_au_intensities(track: LandmarkTrack, onset: int | None = None, apex: int | None = None,
-                        blend_weight: float = 0.3, bs_scale: float = 0.1, n_baseline: int = 3,
-                        calm_fraction: float = 0.2, points: np.ndarray | None = None, parts: bool = False) -> pd.DataFrame:
+def clip_au_intensities(track: LandmarkTrack,
+                        onset: int | None = None,      # neutral baseline = frames from onset (else the calmest)
+                        apex: int | None = None,       # kept away from when choosing calm frames
+                        blend_weight: float = 0.3,     # share of the blendshape estimate in the mixed intensity
+                        bs_scale: float = 0.1,         # blendshape score → IOD units
+                        n_baseline: int = 3,
+                        calm_fraction: float = 0.2,
+                        points: np.ndarray | None = None,  # pose-normalised points (default: `normalise_pose(track)`)
+                        parts: bool = False) -> pd.DataFrame:  # also return the geometric and blendshape parts
     "Per-frame AU intensities (IOD units, 0 = the clip's neutral baseline): `frame`, `t`, `face_found`, `AU12_L`, `AU12_R`, `AU12`, ..."
     P = normalise_pose(track) if points is None else np.asarray(points, np.float64)
     found = track.face_found & ~np.isnan(P[:, 0, 0])

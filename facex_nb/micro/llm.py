@@ -261,10 +261,19 @@ def _sample_aus(sample):
         aus = parse_au_string(aus, sample.get('dataset', 'casme2'), [])
     return aus
 
-def resolve_ambiguous(sample, ensemble_label, allowed_labels, rules: pd.DataFrame | None = None,
-                      constraints: pd.DataFrame | None = 'default', dataset: str = 'casme2', dataset_context: str = '',
-                      ensemble_scores: dict | None = None, config: LLMConfig | None = None, client=None,
-                      cache_only: bool = False, use_cache: bool = True, cache_root=None) -> dict:
+def resolve_ambiguous(sample,                 # detected AUs, or a dict/row with `aus`
+                      ensemble_label,         # kept when the step is skipped or both answers are invalid
+                      allowed_labels,
+                      rules: pd.DataFrame | None = None,    # rule table shown in the prompt (e.g. `rules.rules_table`)
+                      constraints: pd.DataFrame | None = 'default',  # hard constraints answers must respect
+                      dataset: str = 'casme2',
+                      dataset_context: str = '',             # one line about the data, for the prompt
+                      ensemble_scores: dict | None = None,   # class -> score, shown in the prompt
+                      config: LLMConfig | None = None,       # default `LLMConfig.from_env()`
+                      client=None,                           # an openai client (default from `config`)
+                      cache_only: bool = False,              # replay cached answers only, never call the endpoint
+                      use_cache: bool = True,
+                      cache_root=None) -> dict:              # default `llm_cache_dir()`
     "Ask the LLM about one ambiguous clip (`sample`: AUs, or a dict/row with `aus`) → label + provenance dict."
     cfg = config or LLMConfig.from_env()
     allowed = list(allowed_labels)

@@ -35,8 +35,16 @@ def _fill(s):
     if bad.any(): s[bad] = np.interp(np.flatnonzero(bad), np.flatnonzero(~bad), s[~bad])
     return s
 
-def spot(signal, fps: float, smooth_ms: float = 15, baseline_ms: float = 2000, k: float = 5.0, edge: float = 0.2,
-         min_ms: float = 40, max_ms: float = 500, min_gap_ms: float = 100, kinds=('micro',)) -> pd.DataFrame:
+def spot(signal,                             # 1-D motion signal (NaN allowed)
+         fps: float,
+         smooth_ms: float = 15,              # Gaussian smoothing
+         baseline_ms: float = 2000,          # rolling-median baseline window
+         k: float = 5.0,                     # peak threshold in robust noise σ
+         edge: float = 0.2,                  # onset/offset where the signal falls below edge × peak height
+         min_ms: float = 40,                 # shorter events are dropped
+         max_ms: float = 500,                # longer events are `macro`
+         min_gap_ms: float = 100,            # minimum distance between peaks
+         kinds=('micro',)) -> pd.DataFrame:  # which kinds to return (None: all)
     "Events in a 1-D motion signal: DataFrame [onset, apex, offset, peak, duration_ms, kind] (frame indices)."
     s = _fill(signal)
     T = len(s)

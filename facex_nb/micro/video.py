@@ -79,8 +79,16 @@ class MicroVideoResult:
     events: pd.DataFrame     # onset, apex, offset, peak, duration_ms, kind, label, confidence, active_aus, p_*
     summary: dict = field(default_factory=dict)
 
-def analyse_video(path, class_set: str = 'casme2_5', out_csv=None, out_mp4=None, events_csv=None, fps: float | None = None,
-                  max_frames: int | None = None, noise_mult: float = 3.0, kinds=('micro', 'macro'), k: float = 5.0) -> MicroVideoResult:
+def analyse_video(path,
+                  class_set: str = 'casme2_5',   # the classes events are labelled with
+                  out_csv=None,                  # per-frame CSV to write
+                  out_mp4=None,                  # overlay video to write
+                  events_csv=None,               # events CSV to write
+                  fps: float | None = None,      # default: the container's
+                  max_frames: int | None = None,
+                  noise_mult: float = 3.0,       # AU active above noise_mult × its robust spread (`video_thresholds`)
+                  kinds=('micro', 'macro'),      # event kinds kept (`spotting.spot`)
+                  k: float = 5.0) -> MicroVideoResult:  # spotting threshold in noise σ
     "Per-frame AUs, spotted and labelled events, optional CSVs and overlay for one video."
     path = Path(path)
     if not path.exists(): raise DataError(f"video not found: {path}")

@@ -182,9 +182,19 @@ def predict_proba(model, x, batch_size: int = 32) -> np.ndarray:
                            for i in range(0, len(x), batch_size)])
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #ecfec638
-def fit_predict(build_fn, x_train, y_train, x_test, n_classes: int, epochs: int = 10, batch_size: int = 8,
-                lr: float = 1e-3, seed: int = 0, val=None, patience: int = 5, augment: bool = True,
-                use_class_weights: bool = True, model=None, init_weights=None) -> dict:
+def fit_predict(build_fn,                      # () -> an uncompiled Keras model
+                x_train, y_train, x_test,
+                n_classes: int,
+                epochs: int = 10,
+                batch_size: int = 8,
+                lr: float = 1e-3,
+                seed: int = 0,
+                val=None,                      # (x, y): keep the weights of the best validation loss
+                patience: int = 5,             # early stop on the validation loss (with `val`)
+                augment: bool = True,          # `augment_minority` on the training set
+                use_class_weights: bool = True,
+                model=None,                    # a compiled model to reuse (with `init_weights`)
+                init_weights=None) -> dict:
     "Train (class weights + minority augmentation) and predict `x_test`; `val=(x, y)` keeps the best-val-loss weights. Pass a compiled `model` + `init_weights` to reuse it."
     import keras
     set_seed(seed)
