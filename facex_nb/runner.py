@@ -13,8 +13,8 @@ from .core import (FacexError, repo_root, reports_dir, scratch_dir, dataset_path
                            sha256_file, provenance, git_sha)
 
 # %% auto #0
-__all__ = ['PROFILES', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'dataset_fingerprint', 'data_status',
-           'code_fingerprint', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves', 'reproduce']
+__all__ = ['PROFILES', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'kernel_manager_to', 'dataset_fingerprint',
+           'data_status', 'code_fingerprint', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves', 'reproduce']
 
 # %% ../nbs/06_runner.ipynb #e7c076da
 PROFILES = ('smoke', 'quick', 'full')
@@ -65,6 +65,16 @@ def notebook_defaults(notebook) -> dict:
         if isinstance(node, ast.Assign):
             for t in node.targets: out[t.id] = ast.literal_eval(node.value)
     return out
+
+# %% ../nbs/06_runner.ipynb #c27ea035
+def kernel_manager_to(stderr_file):
+    "A jupyter kernel manager class whose kernels write their process stderr to `stderr_file` (an open file)."
+    from jupyter_client.manager import AsyncKernelManager
+    class _KernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault('stderr', stderr_file)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+    return _KernelManager
 
 # %% ../nbs/06_runner.ipynb #cb558d61
 def dataset_fingerprint(path: Path) -> str:
@@ -120,8 +130,9 @@ def execute(run: Run, force: bool = False, log=partial(print, flush=True)) -> di
     t0 = time.time(); status, error = 'ok', None
     sha_at_start = git_sha()   # a long run may end after new commits; the code it ran is the code at its start
     try:
-        pm.execute_notebook(str(run.notebook), str(out/run.notebook.name), parameters=params, kernel_name='python3',
-                            progress_bar=False, cwd=str(run.notebook.parent))
+        with open(out/'kernel-stderr.log', 'w') as kernel_stderr:
+            pm.execute_notebook(str(run.notebook), str(out/run.notebook.name), parameters=params, kernel_name='python3',
+                                progress_bar=False, cwd=str(run.notebook.parent), kernel_manager_class=kernel_manager_to(kernel_stderr))
     except Exception as e:
         status, error = 'failed', ''.join(traceback.format_exception_only(type(e), e))[-2000:]
     rec = provenance(run=run.name, profile=run.profile, git_sha_at_start=sha_at_start, notebook=run.notebook.name, params=params, data_mode=mode,
