@@ -14,7 +14,8 @@ from .core import (FacexError, repo_root, reports_dir, scratch_dir, dataset_path
 
 # %% auto #0
 __all__ = ['PROFILES', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'kernel_manager_to', 'dataset_fingerprint',
-           'data_status', 'code_fingerprint', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves', 'reproduce']
+           'data_status', 'code_files', 'code_fingerprint', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves',
+           'reproduce']
 
 # %% ../nbs/06_runner.ipynb #e7c076da
 PROFILES = ('smoke', 'quick', 'full')
@@ -97,10 +98,14 @@ def data_status(run: Run) -> tuple[str, dict]:
     return f"missing: {', '.join(missing)} not configured (set FACEX_DATA or facex.yaml)", prints
 
 # %% ../nbs/06_runner.ipynb #d5b28aef
+def code_files() -> dict:
+    "Relative path → file of every library module, subpackages included (the generated `_modidx.py` left out)."
+    lib = Path(__file__).parent if '__file__' in globals() else (repo_root(Path.cwd())/'facex_nb')
+    return {p.relative_to(lib).as_posix(): p for p in sorted(lib.rglob('*.py')) if p.name != '_modidx.py'}
+
 def code_fingerprint() -> str:
     "Hash of the library source (every subpackage), so a code change re-runs the experiments."
-    lib = Path(__file__).parent if '__file__' in globals() else (repo_root(Path.cwd())/'facex_nb')
-    return sha256_json(sorted((p.relative_to(lib).as_posix(), sha256_file(p)) for p in lib.rglob('*.py') if p.name != '_modidx.py'))
+    return sha256_json(sorted((k, sha256_file(p)) for k, p in code_files().items()))
 
 def out_dir_for(run: Run, mode: str) -> Path:
     base = scratch_dir() if (mode == 'demo' or run.profile == 'smoke') else reports_dir()
