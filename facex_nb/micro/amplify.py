@@ -9,7 +9,7 @@ from scipy import signal
 from ..core import FacexError, DataError
 
 # %% auto #0
-__all__ = ['bandpass', 'amplify_trajectory', 'amplify_landmarks', 'bump_benchmark', 'magnify_video']
+__all__ = ['FLOW_BP', 'bandpass', 'amplify_trajectory', 'amplify_landmarks', 'bump_benchmark', 'magnify_video', 'flow_bp']
 
 # %% ../../nbs/22_micro.amplify.ipynb #553f7057
 def bandpass(x: np.ndarray, fps: float, band=(0.3, 8.0), order: int = 2, axis: int = 0) -> np.ndarray:
@@ -124,3 +124,12 @@ def magnify_video(frames, fps: float, alpha: float = 10.0, band=(0.3, 8.0), leve
             for p, d in zip(pyrs, filt): p[l] = p[l] + d
         out = [_collapse(p) for p in pyrs]
     return [np.clip(o * 255 + 0.5, 0, 255).astype(np.uint8) for o in out]
+
+# %% ../../nbs/22_micro.amplify.ipynb #5ce1d787
+FLOW_BP = dict(alpha=10.0, band=(0.5, 20.0))   # the sweep's setting (200 fps clips)
+
+def flow_bp(roi_flow: np.ndarray, fps: float = 200.0, alpha: float = FLOW_BP['alpha'], band=FLOW_BP['band']) -> np.ndarray:
+    "Band-pass magnified `(T, n_roi, 2)` ROI-flow trajectory (deviation from the zero baseline amplified by `alpha`)."
+    x = np.asarray(roi_flow, np.float64)
+    if x.ndim != 3 or x.shape[-1] != 2: raise DataError(f"need a (T, n_roi, 2) ROI-flow trajectory, got shape {x.shape}")
+    return amplify_trajectory(x, fps, alpha, band, baseline=np.zeros_like(x[0]))

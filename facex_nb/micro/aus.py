@@ -13,7 +13,8 @@ from .landmarks import LandmarkTrack, normalise_pose, track_frames
 
 # %% auto #0
 __all__ = ['AU_TABLE', 'MEASURES', 'AURow', 'au_features', 'au_measures', 'baseline_frames', 'clip_au_intensities', 'au_columns',
-           'apex_features', 'fit_thresholds', 'detect', 'video_aus']
+           'apex_features', 'fit_thresholds', 'detect', 'video_aus', 'BinaryLogit', 'side_stack', 'AUDetector',
+           'to_strength', 'best_f1_threshold', 'subject_folds', 'oof_side_proba', 'fit_detector', 'au_agreement']
 
 # %% ../../nbs/21_micro.aus.ipynb #76708108
 class AURow(NamedTuple):
@@ -222,3 +223,133 @@ def video_aus(path, fps: float | None = None, scale: float = 1.0, max_frames: in
     df.attrs.update(timing_ms_per_frame=ms, fps=1000 / ms['total'] if ms['total'] else np.nan,
                     stop_reason=tr.stop_reason, source=str(path), video_fps=tr.fps)
     return df
+
+# %% ../../nbs/21_micro.aus.ipynb #f61462e9
+from dataclasses import dataclass, field
+
+class BinaryLogit:
+    "Standardised, class-balanced, L2 (1/2C) logistic regression fitted by Newton's method: sklearn's objective, ~1 ms a fit."
+    def __init__(self, C: float = 0.3, iters: int = 25): self.C, self.iters = C, iters
+    def fit(self, X, y):
+        X = np.asarray(X, float); y = np.asarray(y, float)
+        self.mean_ = X.mean(0); self.scale_ = X.std(0); self.scale_[self.scale_ == 0] = 1.0
+        Z = np.c_[(X - self.mean_) / self.scale_, np.ones(len(X))]
+        w = np.where(y > 0, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))  # class_weight='balanced'
+        reg = np.r_[np.full(Z.shape[1] - 1, 1 / self.C), 0.0]
+        b = np.zeros(Z.shape[1])
+        for _ in range(self.iters):
+            p = 1 / (1 + np.exp(-np.clip(Z @ b, -30, 30)))
+            H = (Z * (w * p * (1 - p))[:, None]).T @ Z + np.diag(reg + 1e-9)
+            step = np.linalg.solve(H, Z.T @ (w * (p - y)) + reg * b); b -= step
+            if np.abs(step).max() < 1e-8: break
+        self.coef_, self.intercept_ = b[:-1], b[-1:]
+        return self
+    def decision_function(self, X): return ((np.asarray(X, float) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_[0]
+    def predict_proba(self, X):
+        p = 1 / (1 + np.exp(-np.clip(self.decision_function(X), -30, 30))); return np.c_[1 - p, p]
+
+# %% ../../nbs/21_micro.aus.ipynb #bf7f4df9
+def side_stack(X: np.ndarray, perm: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    "(2n, d): rows 0..n-1 the faces as seen (left-side samples), n..2n-1 the mirrored faces (right side seen as left)."
+    X = np.asarray(X, float)
+    return np.r_[X, X[:, perm] * sign]
+
+@dataclass
+class AUDetector:
+    "Fitted per-AU models + thresholds; `predict_sides(X)` → (n, n_au, 2) probabilities (L, R); `strengths` 0.5 at the threshold."
+    aus: list
+    perm: np.ndarray
+    sign: np.ndarray
+    C: float = 0.3
+    models: dict = field(default_factory=dict)
+    thresholds: dict = field(default_factory=dict)
+
+    def fit(self, X, tL: pd.DataFrame, tR: pd.DataFrame, thresholds: dict | None = None):
+        "Fit on flow features `X` (n, d) and per-side AU presence `tL`, `tR` (columns = `aus`)."
+        S = side_stack(X, self.perm, self.sign)
+        for a in self.aus:
+            y = np.r_[tL[a].to_numpy(int), tR[a].to_numpy(int)]
+            self.models[a] = BinaryLogit(self.C).fit(S, y) if 0 < y.sum() < len(y) else float(y.mean())  # constant: never/always
+        if thresholds is not None: self.thresholds = dict(thresholds)
+        return self
+
+    def predict_sides(self, X) -> np.ndarray:
+        X = np.asarray(X, float); n = len(X)
+        S = side_stack(X, self.perm, self.sign); out = np.zeros((n, len(self.aus), 2))
+        for k, a in enumerate(self.aus):
+            m = self.models[a]
+            p = m.predict_proba(S)[:, 1] if not isinstance(m, float) else np.full(2 * n, m)
+            out[:, k, 0], out[:, k, 1] = p[:n], p[n:]
+        return out
+
+    def proba(self, X) -> pd.DataFrame: return pd.DataFrame(self.predict_sides(X).max(-1), columns=self.aus)
+
+    def strengths(self, X) -> np.ndarray:
+        "(n, n_au, 2) strengths in [0, 1], 0.5 at the fitted threshold (piecewise linear in probability)."
+        return to_strength(self.predict_sides(X), np.array([self.thresholds.get(a, 0.5) for a in self.aus]))
+
+    def params(self) -> dict:
+        "Every fitted number (scaler, coefficients, thresholds), for the leakage check."
+        d = {f'thr_{a}': np.float64(v) for a, v in self.thresholds.items()}
+        for a, m in self.models.items():
+            if isinstance(m, float): d[f'const_{a}'] = np.float64(m)
+            else: d.update({f'mean_{a}': m.mean_, f'scale_{a}': m.scale_, f'coef_{a}': m.coef_, f'icpt_{a}': m.intercept_})
+        return d
+
+def to_strength(p: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    "Probabilities `(n, n_au, 2)` → strengths with 0.5 at each AU's threshold."
+    t = np.asarray(thresholds, float)[None, :, None]
+    return np.where(p < t, 0.5 * p / t, 0.5 + 0.5 * (p - t) / (1 - t))
+
+# %% ../../nbs/21_micro.aus.ipynb #af036398
+def best_f1_threshold(p: np.ndarray, y: np.ndarray, grid=np.linspace(0.05, 0.95, 91)) -> float:
+    "Probability threshold maximising F1 (middle of the tied best range); 0.5 when `y` has one class."
+    y = np.asarray(y, bool)
+    if y.all() or not y.any(): return 0.5
+    f1 = np.array([2 * (y & (p >= t)).sum() / max(y.sum() + (p >= t).sum(), 1) for t in grid])
+    best = grid[np.isclose(f1, f1.max())]
+    return float((best.min() + best.max()) / 2)
+
+def subject_folds(groups, k: int | None = None) -> list:
+    "Test masks: leave-one-subject-out (`k=None`) or `k` folds of whole subjects (sorted, round-robin: deterministic)."
+    groups = np.asarray(groups); u = sorted(pd.unique(groups))
+    if k is None or k >= len(u): return [groups == g for g in u]
+    return [np.isin(groups, u[i::k]) for i in range(k)]
+
+def oof_side_proba(X, tL, tR, groups, aus, perm, sign, C: float = 0.3, k: int | None = None) -> np.ndarray:
+    "Out-of-fold side probabilities (n, n_au, 2): inner leave-one-subject-out within `groups` (or `k` subject folds)."
+    X = np.asarray(X, float); out = np.zeros((len(X), len(aus), 2))
+    for te in subject_folds(groups, k):
+        out[te] = AUDetector(aus, perm, sign, C).fit(X[~te], tL[~te], tR[~te]).predict_sides(X[te])
+    return out
+
+def fit_detector(X,                          # (n, d) flow features of the training clips
+                 tL: pd.DataFrame,           # AU presence on the subject's left side (columns = aus)
+                 tR: pd.DataFrame,           # ... and right side
+                 groups,                     # subject of each row: the inner folds leave whole subjects out
+                 aus: list,                  # AU numbers to detect
+                 perm, sign,                 # the mirror map of the features (`flow.mirror_index`)
+                 C: float = 0.3,             # L2 strength of every per-AU model
+                 k: int | None = None):      # inner folds: None = leave-one-subject-out
+    "An `AUDetector` fitted on all rows, thresholds at best F1 on out-of-fold probabilities; and those OOF probabilities."
+    oof = oof_side_proba(X, tL, tR, groups, aus, perm, sign, C, k)
+    T = tL | tR
+    thr = {a: best_f1_threshold(oof[:, j].max(-1), T[a].to_numpy()) for j, a in enumerate(aus)}
+    return AUDetector(aus, perm, sign, C).fit(X, tL, tR, thr), oof
+
+# %% ../../nbs/21_micro.aus.ipynb #0f283846
+def au_agreement(detected: np.ndarray, truth: pd.DataFrame, amplitudes: pd.DataFrame | None = None,
+                 min_amplitude: float = 0.01) -> pd.DataFrame:
+    "Per-AU `support, detected, precision, recall, f1` of presence `detected` (n, n_au; columns of `truth`), + `f1_ge` with `amplitudes`."
+    rows = []
+    for k, a in enumerate(truth.columns):
+        y, p = truth[a].to_numpy(bool), np.asarray(detected)[:, k].astype(bool)
+        tp, fp, fn = (y & p).sum(), (~y & p).sum(), (y & ~p).sum()
+        row = dict(au=a, support=int(y.sum()), detected=int(p.sum()), precision=tp / max(tp + fp, 1), recall=tp / max(tp + fn, 1),
+                   f1=2 * tp / max(2 * tp + fp + fn, 1))
+        if amplitudes is not None:
+            keep = ~y | (amplitudes[a].fillna(0).to_numpy() >= min_amplitude)
+            yy, pp = y[keep], p[keep]
+            row |= dict(support_ge=int(yy.sum()), f1_ge=2 * (yy & pp).sum() / max(yy.sum() + pp.sum(), 1))
+        rows.append(row)
+    return pd.DataFrame(rows)
