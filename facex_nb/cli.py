@@ -58,6 +58,10 @@ def _micro_video(a) -> int:
     r = analyse_video(a.video, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
     print(json.dumps(r.summary, default=str)); return 0
 
+def _llm_serve(a) -> int:
+    from facex_nb.micro.llm_server import serve
+    return serve(a.model, a.port, a.host, n_ctx=a.n_ctx, threads=a.threads, startup_timeout=a.startup_timeout, log_path=a.log)
+
 
 # %% ../nbs/90_cli.ipynb #b5e876e8
 A = lambda *flags, **kw: (flags, kw)   # one argparse argument
@@ -96,6 +100,14 @@ COMMANDS = {
               A('--events', default=None, help='events CSV'), A('--classes', default='casme2_5'),
               A('--max-frames', type=int, default=None)],
         run=_micro_video),
+    'llm serve': dict(help='serve a local OpenAI-compatible LLM (llama.cpp, cached GGUF model) on loopback until Ctrl-C; prints the base URL',
+        args=[A('--model', default=None, help='GGUF file or asset name (default: SmolLM2-135M-Instruct.Q4_1.gguf)'),
+              A('--port', type=int, default=0, help='loopback port (default: a free one; a port in use is an error)'),
+              A('--host', default='127.0.0.1', help='loopback address to bind'), A('--n-ctx', type=int, default=4096),
+              A('--threads', type=int, default=1, help='CPU threads (default 1: fastest on a shared or busy CPU)'),
+              A('--startup-timeout', type=float, default=120.0, help='seconds to wait for /v1/models'),
+              A('--log', default=None, help='server log file')],
+        run=_llm_serve),
 }
 
 

@@ -48,38 +48,62 @@ def tiny_model(seed: int = 0):
 # %% ../nbs/07_testing.ipynb #3377fd9e
 class FakeChatServer:
     "Scripted OpenAI-compatible chat endpoint on 127.0.0.1 (test utility); use as a context manager."
-    def __init__(self, steps, lifetime_s: float = 30.0, max_requests: int = 50):
-        self.steps, self.lifetime_s, self.max_requests = list(steps), lifetime_s, max_requests
-        self.requests, self._stop = [], threading.Event()
+    def __init__(self, steps, supports=(), ignore_unsupported: bool = False, lifetime_s: float = 30.0, max_requests: int = 50):
+        self.steps, self.supports, self.ignore = list(steps), set(supports), ignore_unsupported
+        self.lifetime_s, self.max_requests = lifetime_s, max_requests
+        self.requests, self.probes, self._stop = [], [], threading.Event()
         outer = self
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *a): pass
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get('content-length') or 0)) or b'{}')
+                try: body = json.loads(self.rfile.read(int(self.headers.get('content-length') or 0)) or b'{}')
+                except ValueError: body = {}
+                if not self.path.rstrip('/').endswith('/chat/completions'): return self._send(404, {'error': {'message': 'not found'}})
+                rf = body.get('response_format') or {}
+                if rf and (only := FakeChatServer.only_value(rf)) is not None:   # a capability probe, outside the script
+                    outer.probes.append(rf.get('type'))
+                    if rf.get('type') in outer.supports: return self._reply(json.dumps(only), body)
+                    if not outer.ignore: return self._send(400, {'error': {'message': f"unsupported response_format {rf.get('type')}"}})
+                    return self._reply('Hello! How can I help you today?', body)
+                if rf and rf.get('type') not in outer.supports and not outer.ignore:
+                    return self._send(400, {'error': {'message': f"unsupported response_format {rf.get('type')}"}})
                 n = len(outer.requests)
                 outer.requests.append(dict(path=self.path, body=body, auth_header=bool(self.headers.get('authorization'))))
                 if n + 1 >= outer.max_requests: outer._stop.set()
-                if not self.path.rstrip('/').endswith('/chat/completions'): return self._send(404, {'error': {'message': 'not found'}})
                 step = outer.steps[min(n, len(outer.steps) - 1)]
                 if step.get('delay') and outer._stop.wait(step['delay']): return
+                if step.get('drop'):
+                    self.close_connection = True
+                    try: self.connection.shutdown(2)
+                    except OSError: pass
+                    return
                 if step.get('status', 200) != 200:
                     return self._send(step['status'], {'error': {'message': step.get('message', 'scripted error'), 'type': 'scripted'}},
                                       step.get('headers', {}))
-                self._send(200, {'id': f'chatcmpl-fake{n}', 'object': 'chat.completion', 'created': int(time.time()),
+                if 'raw' in step: return self._raw(200, step['raw'].encode(), step.get('ctype', 'text/html'))
+                self._reply(step['content'], body, step.get('trickle'))
+            def _reply(self, content, body, trickle=None):
+                self._send(200, {'id': 'chatcmpl-fake', 'object': 'chat.completion', 'created': int(time.time()),
                                  'model': body.get('model', 'fake'),
                                  'choices': [{'index': 0, 'finish_reason': 'stop',
-                                              'message': {'role': 'assistant', 'content': step['content']}}],
-                                 'usage': {'prompt_tokens': 0, 'completion_tokens': 0, 'total_tokens': 0}})
-            def _send(self, status, obj, headers=None):
-                data = json.dumps(obj).encode()
+                                              'message': {'role': 'assistant', 'content': content}}],
+                                 'usage': {'prompt_tokens': 0, 'completion_tokens': 0, 'total_tokens': 0}}, trickle=trickle)
+            def _send(self, status, obj, headers=None, trickle=None):
+                self._raw(status, json.dumps(obj).encode(), 'application/json', headers, trickle)
+            def _raw(self, status, data, ctype, headers=None, trickle=None):
                 try:
                     self.send_response(status)
-                    for k, v in {'content-type': 'application/json', 'content-length': str(len(data)), **(headers or {})}.items():
+                    for k, v in {'content-type': ctype, 'content-length': str(len(data)), **(headers or {})}.items():
                         self.send_header(k, v)
-                    self.end_headers(); self.wfile.write(data)
+                    self.end_headers()
+                    if not trickle: return self.wfile.write(data)
+                    for i in range(len(data)):
+                        if outer._stop.wait(trickle): return
+                        self.wfile.write(data[i:i + 1]); self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError): pass   # the client gave up (timeout)
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads, self.httpd.block_on_close = True, False
+        self.httpd.handle_error = lambda *a: None   # a client that gave up is not an error of the test server
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
 
     def __enter__(self):
@@ -100,3 +124,13 @@ class FakeChatServer:
     def answer(**fields) -> dict:
         "A step answering with `fields` as JSON."
         return dict(content=json.dumps(fields))
+
+    @staticmethod
+    def only_value(response_format: dict):
+        "The one object a `response_format`'s schema admits (every property required, a one-value enum), else None."
+        sch = (response_format.get('json_schema') or {}).get('schema') or response_format.get('schema') or {}
+        props = sch.get('properties') or {}
+        if not props or set(sch.get('required') or []) != set(props): return None
+        if not all(isinstance(p, dict) and len(p.get('enum') or []) == 1 for p in props.values()): return None
+        return {k: p['enum'][0] for k, p in props.items()}
+

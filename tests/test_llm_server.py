@@ -1,0 +1,60 @@
+"`facex llm serve` as a separate process: prints the base URL, stops on Ctrl-C/SIGTERM, leaves no orphan when killed."
+import os, sys, json, time, signal, socket, subprocess, threading, urllib.request
+import pytest
+from facex_nb.micro.llm_server import _pid_alive, LOCAL_ALIAS
+
+CLI = [sys.executable, '-c', 'import sys; from facex_nb.cli import main; sys.exit(main(sys.argv[1:]))', 'llm', 'serve']
+
+
+def _start(*args):
+    p = subprocess.Popen(CLI + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines, done = [], threading.Event()
+    def read():
+        for line in p.stdout:
+            lines.append(line.rstrip())
+            if line.startswith('base URL'): done.set()
+        done.set()
+    threading.Thread(target=read, daemon=True).start()
+    done.wait(180)
+    info = {l.split(': ', 1)[0]: l.split(': ', 1)[1] for l in lines if ': ' in l}
+    if 'base URL' not in info:
+        p.kill(); p.wait(); pytest.fail(f"no base URL printed: {lines} {p.stderr.read()[-2000:]}")
+    pid = int(lines[0].split('pid ')[1].split(',')[0])
+    return p, info['base URL'], pid, lines
+
+
+def _gone(pid, within=15):
+    t0 = time.time()
+    while time.time() - t0 < within:
+        if not _pid_alive(pid): return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize('sig', [signal.SIGINT, signal.SIGTERM], ids=['ctrl-c', 'sigterm'])
+def test_serve_prints_url_and_stops(sig):
+    p, url, pid, lines = _start()
+    try:
+        with urllib.request.urlopen(url + '/models', timeout=10) as r:
+            assert [m['id'] for m in json.loads(r.read())['data']] == [LOCAL_ALIAS]
+        assert any(l.startswith('export FACEX_LLM_BASE_URL=') for l in lines)
+        p.send_signal(sig)
+        assert p.wait(30) == 0
+    finally:
+        if p.poll() is None: p.kill(); p.wait()
+    assert _gone(pid), f"server pid {pid} still alive"
+
+
+def test_no_orphan_when_the_cli_is_killed():
+    p, url, pid, _ = _start()
+    os.kill(p.pid, signal.SIGKILL); p.wait()
+    alive = not _gone(pid)
+    if alive: os.killpg(pid, signal.SIGKILL)   # clean up before failing
+    assert not alive, f"server pid {pid} outlived its killed parent"
+
+
+def test_port_in_use_is_a_clear_error():
+    with socket.socket() as busy:
+        busy.bind(('127.0.0.1', 0)); busy.listen()
+        r = subprocess.run(CLI + ['--port', str(busy.getsockname()[1])], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and 'is in use' in r.stderr and 'Traceback' not in r.stderr
