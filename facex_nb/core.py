@@ -168,7 +168,14 @@ def provenance(**extra) -> dict:
 # %% ../nbs/00_core.ipynb #3f05d5f4
 DEMO_BANNER = "DEMO DATA: embedded sample, not a research result"
 
-def save_table(df, out_dir, name: str, note: str | None = None, demo: bool = False, index: bool = False, floatfmt: str = '.4f') -> Path:
+def save_table(df,                     # the table (a DataFrame)
+               out_dir,                # folder written into (created)
+               name: str,              # file stem: `name.csv` and `name.md`
+               note: str | None = None,  # Markdown line written above the table in `name.md`
+               demo: bool = False,     # made from demo data: `DEMO_BANNER` heads `name.md`
+               index: bool = False,    # also write the DataFrame index as a column
+               floatfmt: str = '.4f',  # float format of the Markdown table (the CSV keeps full precision)
+              ) -> Path:               # path of `name.csv`
     "Write `df` as `name.csv` and `name.md` (with `note` and the demo banner) into `out_dir`."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out/f'{name}.csv', index=index)
@@ -176,7 +183,12 @@ def save_table(df, out_dir, name: str, note: str | None = None, demo: bool = Fal
     (out/f'{name}.md').write_text('\n'.join(head + [df.to_markdown(index=index, floatfmt=floatfmt)]) + '\n')
     return out/f'{name}.csv'
 
-def save_fig(fig, out_dir, name: str, demo: bool = False, dpi: int = 110) -> Path:
+def save_fig(fig,                      # a matplotlib Figure
+             out_dir,                  # folder written into (created)
+             name: str,                # file stem: `name.png`
+             demo: bool = False,       # made from demo data: `DEMO_BANNER` is stamped at the bottom in red
+             dpi: int = 110,           # resolution of the PNG, dots per inch
+            ) -> Path:                 # path of `name.png`
     "Save a matplotlib figure as `name.png`, stamped when made from demo data."
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     if demo: fig.text(0.5, 0.005, DEMO_BANNER, ha='center', va='bottom', color='red', fontsize=8)

@@ -93,7 +93,13 @@ def _resample_indices(n, n_boot, seed, groups=None):
     for _ in range(n_boot):
         yield np.concatenate([members[i] for i in rng.integers(0, len(members), len(members))])
 
-def bootstrap_ci(y_true, y_pred, metric_fn, n_boot: int = 1000, seed: int = 0, groups=None, level: float = 0.95):
+def bootstrap_ci(y_true,                      # true labels, one per item
+                 y_pred,                      # predicted labels, same length
+                 metric_fn,                   # f(y_true, y_pred) -> float
+                 n_boot: int = 1000,          # bootstrap resamples (0: (nan, nan))
+                 seed: int = 0,               # seed of the resampling
+                 groups=None,                 # cluster id per item (e.g. subject): whole clusters are resampled; None: items
+                 level: float = 0.95):        # coverage of the percentile interval
     "Percentile bootstrap `level` interval `(lo, hi)` of `metric_fn(y_true, y_pred)`; `groups` resamples clusters."
     y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     if len(y_true) != len(y_pred): raise DataError(f"y_true has {len(y_true)} items but y_pred has {len(y_pred)}")
@@ -111,7 +117,13 @@ def _bootstrap_all(t, p, k, n_boot, seed, groups, level=0.95):
     return {m: tuple(float(q) for q in np.quantile([d[m] for d in draws], [a, 1 - a])) for m in CI_METRICS}
 
 # %% ../nbs/05_metrics.ipynb #d79c4972
-def evaluate(y_true, y_pred, labels, n_boot: int = 1000, seed: int = 0, groups=None) -> dict:
+def evaluate(y_true,                          # true labels, one per item (values of `labels`)
+             y_pred,                          # predicted labels, same length
+             labels,                          # class names in report order (rows/columns of the confusion matrix)
+             n_boot: int = 1000,              # bootstrap resamples for the CIs (0: no CIs)
+             seed: int = 0,                   # seed of the resampling
+             groups=None,                     # cluster id per item for the bootstrap (e.g. LOSO fold); None: items
+            ) -> dict:
     "All metrics of `y_pred` against `y_true` over `labels`, with bootstrap CIs (`n_boot=0`: none)."
     labels = list(labels)
     t, p = _encode_pair(y_true, y_pred, labels)
@@ -129,7 +141,12 @@ def evaluate(y_true, y_pred, labels, n_boot: int = 1000, seed: int = 0, groups=N
                 classes_never_predicted=[l for l, n in zip(labels, cm.sum(0)) if n == 0])
 
 # %% ../nbs/05_metrics.ipynb #6cf91f52
-def pool_folds(folds, labels, n_boot: int = 1000, seed: int = 0, resample_folds: bool = True) -> dict:
+def pool_folds(folds,                         # list of (y_true, y_pred), or {fold name: (y_true, y_pred)}
+               labels,                        # class names in report order
+               n_boot: int = 1000,            # bootstrap resamples for the CIs (0: no CIs)
+               seed: int = 0,                 # seed of the resampling
+               resample_folds: bool = True,   # the bootstrap resamples whole folds (subjects) rather than items
+              ) -> dict:
     "Pooled `evaluate` over LOSO folds (list of `(y_true, y_pred)` or dict fold→pair) + `per_fold` table."
     items = list(folds.items()) if isinstance(folds, dict) else list(enumerate(folds))
     if not items: raise DataError("pool_folds got no folds")

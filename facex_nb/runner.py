@@ -180,7 +180,12 @@ def waves(runs: list[Run]) -> list[list[Run]]:
     return out
 
 # %% ../nbs/06_runner.ipynb #331ca611
-def reproduce(profile: str = 'quick', only=None, jobs: int = 1, force: bool = False, log=partial(print, flush=True)) -> list[dict]:
+def reproduce(profile: str = 'quick',         # registry profile: 'smoke', 'quick' or 'full'
+              only=None,                      # glob or list of globs on run names; None: every run of `profile`
+              jobs: int = 1,                  # runs executed in parallel within a wave of independent runs
+              force: bool = False,            # re-run even a run whose last record is ok for the same key
+              log=partial(print, flush=True), # called with each progress line
+             ) -> list[dict]:                 # one record per run
     "Run every registered experiment of `profile` (names matching the `only` globs); returns their records."
     from fnmatch import fnmatch
     runs = load_registry(profile)

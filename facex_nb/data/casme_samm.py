@@ -382,7 +382,12 @@ def _clip_rows(table, n_frames):
         apex = {'mid': (onset + offset) // 2, 'outside': offset + 25}.get(r.apex, r.apex)
         yield r, onset, apex, offset, (offset if getattr(r, 'offset', 'last') == 'last' else r.offset)
 
-def make_casme2_fixture(root, n_frames: int = 6, size: int = 32, sheet_format: str = 'xlsx', seed: int = 0) -> Path:
+def make_casme2_fixture(root,                 # folder the fixture is written into (created)
+                        n_frames: int = 6,    # frames per clip (onset … offset)
+                        size: int = 32,       # side of the random grayscale frames, pixels
+                        sheet_format: str = 'xlsx',  # coding sheet as 'xlsx' or 'csv'
+                        seed: int = 0,        # seed of the frames' pixels
+                       ) -> Path:             # `root`
     "Write a tiny CASME II-format dataset (`CASME2_FIXTURE`) with raw and cropped frames under `root`."
     import openpyxl
     root, rng = Path(root), np.random.default_rng(seed)

@@ -210,7 +210,12 @@ def _resolve_source(source) -> tuple[Path, bool]:
     return p, p == demo_root().resolve() or demo_root().resolve() in p.parents
 
 # %% ../../nbs/02_data.fer2013.ipynb #43dcea09
-def load_fer2013(source=None, splits=None, max_per_class: int | None = None, seed: int = 0, use_cache: bool = True) -> FerData:
+def load_fer2013(source=None,                 # folder tree (split/class/*.png) or FER2013 CSV; None: configured dataset, else the demo sample
+                 splits=None,                 # split name or names ('train', 'test'/'PublicTest', … see `SPLIT_ALIASES`); None: all
+                 max_per_class: int | None = None,  # seeded sample of at most this many images per (split, class); None: all
+                 seed: int = 0,               # seed of that sample
+                 use_cache: bool = True,      # read/write decoded images in the cache (CSV, or folders with SHA256SUMS)
+                ) -> FerData:
     "Load FER2013 from a folder tree or CSV (`source=None`: configured dataset, else the demo sample)."
     src, is_demo = _resolve_source(source)
     kind, path = _source_kind(src)
@@ -261,7 +266,12 @@ def _read_sums(path: Path) -> pd.DataFrame:
     parts = df.id.str.split('/', expand=True)
     return df.assign(split=parts[0], label=parts[1])
 
-def make_demo_sample(src, dest=None, per_class_per_split: dict | None = None, n_duplicate_pairs: int = 3, seed: int = 0) -> pd.DataFrame:
+def make_demo_sample(src,                     # FER2013 folder with a SHA256SUMS file (the shared dataset)
+                     dest=None,               # folder to write, replaced if it exists; None: `demo_root()`
+                     per_class_per_split: dict | None = None,  # {split: images per class}; None: {'train': 30, 'test': 10}
+                     n_duplicate_pairs: int = 3,  # exact-duplicate groups added (those spanning most splits/labels first)
+                     seed: int = 0,           # seed of the per-class draws
+                    ) -> pd.DataFrame:        # images copied per class (rows) and split (columns)
     "Copy a small deterministic sample of a FER2013 folder (with `SHA256SUMS`) into `dest` (default `demo_root()`)."
     src, dest = Path(src), Path(dest or demo_root())
     per = per_class_per_split or {'train': 30, 'test': 10}
@@ -302,8 +312,12 @@ def _stratified(idx, y, frac, seed):
     rest, part = train_test_split(idx[ok], test_size=frac, random_state=seed, stratify=y[ok])
     return np.sort(np.concatenate([rest, idx[~ok]])), np.sort(part)
 
-def make_splits(meta: pd.DataFrame, scheme: str = 'ours', val_fraction: float = 0.1,
-                fractions=(0.7, 0.2, 0.1), seed: int = 0) -> dict:
+def make_splits(meta: pd.DataFrame,           # `FerData.meta` (columns `split`, `y`); PrivateTest rows are refused
+                scheme: str = 'ours',         # a key of `SPLIT_SCHEMES`: 'ours' or 'theirs'
+                val_fraction: float = 0.1,    # 'ours': stratified share of train/ held out as validation
+                fractions=(0.7, 0.2, 0.1),    # 'theirs': train/validation/test shares of train/ + test/ pooled (sum 1)
+                seed: int = 0,                # seed of the stratified draws
+               ) -> dict:                     # {'train', 'validation', 'test'}: row positions into `meta`
     "Row indices into `meta` (a `FerData.meta`) for train/validation/test under `scheme` (see `SPLIT_SCHEMES`)."
     if scheme not in SPLIT_SCHEMES: raise FacexError(f"split scheme must be one of {list(SPLIT_SCHEMES)}, got {scheme!r}")
     if 'private' in set(meta.split): raise DataError("PrivateTest rows present: they are withheld and must not be used")

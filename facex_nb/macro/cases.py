@@ -41,7 +41,12 @@ def case_options(case: int, flip_reading: str = 'mirror', order_reading: str = '
     return dict(case=int(case), name=row['name'], shuffle=shuffle, flip=flip_reading if row.flip else None,
                 loss_weight=bool(row.loss_weight), eval_batch_size=int(row.eval_batch_size))
 
-def train_kwargs(case: int, y_train, n_classes: int = 7, flip_reading: str = 'mirror', order_reading: str = 'fixed') -> dict:
+def train_kwargs(case: int,                   # thesis case 1–6 (a row of `CASES`)
+                 y_train,                     # integer training labels (for the class weights)
+                 n_classes: int = 7,          # classes the weights are computed over
+                 flip_reading: str = 'mirror',   # how 'vertical flip' is read: a value of `FLIP_READINGS`
+                 order_reading: str = 'fixed',   # how 'no shuffle' is read: a value of `ORDER_READINGS`
+                ) -> dict:                    # `shuffle`, `augment`, `class_weight` keywords of `cnn.train`
     "Keyword arguments for `cnn.train` that realise `case` on training labels `y_train`."
     o = case_options(case, flip_reading, order_reading)
     return dict(shuffle=o['shuffle'], augment=dict(flip=o['flip']) if o['flip'] else {},

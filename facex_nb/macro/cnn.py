@@ -20,15 +20,15 @@ def _conv_bn(x, filters, name, bn_momentum):
     x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f'{name}_bn')(x)
     return keras.layers.ReLU(name=f'{name}_relu')(x)
 
-def build_cnn(input_shape=(48, 48, 1),
-              n_classes: int = 7,
+def build_cnn(input_shape=(48, 48, 1),        # (height, width, channels) of the input faces
+              n_classes: int = 7,             # softmax outputs
               width: int = 32,                # filters of the first block, doubled per block
               dropout: float = 0.3,           # before the dense head
               head_units: int = 256,          # dense units before the softmax
-              n_blocks: int = 4,
-              bn_momentum: float = 0.9,
+              n_blocks: int = 4,              # conv blocks, each ending in 2×2 pooling (input side ≥ 2**n_blocks)
+              bn_momentum: float = 0.9,       # BatchNormalization moving-average momentum
               seed: int | None = 0,           # weight initialisation seed (None: unseeded)
-              name: str = 'facex_cnn'):
+              name: str = 'facex_cnn'):       # Keras model name
     "The thesis CNN: `n_blocks` conv blocks whose GAP features are concatenated before a dense softmax head."
     import keras
     if seed is not None: set_seed(seed)
@@ -96,10 +96,11 @@ def _as_float_images(x) -> np.ndarray:
 SHUFFLES = {True: 'a new seeded order every epoch', 'fixed': 'one seeded order, the same every epoch',
             False: 'the order the images are stored in'}
 
-def make_dataset(x, y,                        # images (N, H, W[, 1]) uint8 or [0, 1]; integer labels
-                 batch_size: int = 64,
+def make_dataset(x,                            # images (N, H, W[, 1]) uint8 or [0, 1]
+                 y,                            # integer labels (N,)
+                 batch_size: int = 64,         # images per batch
                  epoch: int = 0,               # with `seed`, fixes the order and the augmentation draws
-                 seed: int = 0,
+                 seed: int = 0,                # base seed of order and augmentation (combined with `epoch`)
                  shuffle: bool | str = True,   # a key of `SHUFFLES`
                  flip: str | None = None,      # a key of `FLIPS` (random flip, p = 0.5)
                  shift: float = 0.0,           # random translation, fraction of the side
@@ -168,20 +169,21 @@ def train(model_fn,                           # () -> an uncompiled Keras model
           val_data,                           # (x, y) the checkpoint is selected on
           epochs: int,                        # maximum number of epochs
           run_dir,                            # checkpoints and state live here; an existing state resumes
-          batch_size: int = 64,
+          batch_size: int = 64,               # images per training batch
           lr: float = 1e-3,                   # initial Adam learning rate
           lr_schedule: str | None = 'plateau',  # 'plateau', 'cosine' or None (constant)
           factor: float = 0.5,                # 'plateau': lr × factor after `plateau_patience` epochs without improvement
-          plateau_patience: int = 3,
+          plateau_patience: int = 3,          # 'plateau': epochs without improvement of `monitor` before lr drops
           patience: int = 8,                  # early stop after this many epochs without improvement of `monitor`
           monitor: str = 'val_loss',          # selection metric ('val_loss' or 'val_accuracy')
           class_weight: dict | None = None,   # {class index: weight} (see `class_weights`)
           shuffle: bool | str = True,         # a key of `SHUFFLES`
           augment: dict | None = None,        # `make_dataset` keywords: flip, shift, brightness, contrast
-          seed: int = 0,
+          seed: int = 0,                      # seed of weights, batch order and augmentation
           time_budget_s: float | None = None, # stop before an epoch that would end past this budget (resumable)
           on_epoch_end=None,                  # called as f(epoch, history row)
-          log=print) -> dict:
+          log=print,                          # called with one progress line per epoch (and on resume)
+         ) -> dict:                           # model (best weights), history DataFrame, state, run_dir
     """Train `model_fn()` on `train_data=(x, y)`, select on `val_data=(x, y)`, checkpointing into `run_dir`
     every epoch and resuming from it. Returns dict(model (best weights), history DataFrame, state, run_dir)."""
     import keras, tensorflow as tf

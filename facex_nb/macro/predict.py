@@ -164,7 +164,13 @@ def predict_faces(faces48, model, batch_size: int | None = None) -> pd.DataFrame
     df.insert(0, 'label', np.asarray(FER_CLASSES)[probs.argmax(1)] if len(probs) else [])
     return df
 
-def predict_paths(paths_or_folders, model, crops: bool = False, batch_size: int = 256, chunk: int = 4096, **prep_kw) -> pd.DataFrame:
+def predict_paths(paths_or_folders,           # image path(s) and/or folder(s), searched recursively
+                  model,                      # a Keras model or `Classifier`
+                  crops: bool = False,        # the images are face crops already: no detection
+                  batch_size: int = 256,      # faces per CNN call
+                  chunk: int = 4096,          # files read and prepared per step (bounds memory)
+                  **prep_kw,                  # further `prepare_face` keywords
+                 ) -> pd.DataFrame:           # one row per file, `PREDICT_COLUMNS`
     "Predict every image under `paths_or_folders`; one row per file with `PREDICT_COLUMNS`."
     clf = as_classifier(model)
     paths, parts = list_images(paths_or_folders), []
@@ -296,13 +302,14 @@ def process_video(in_path,                    # video file, or a camera index
                   detect_every: int = DETECT_EVERY,  # look for the face every k frames, reuse the box in between
                   det_width: int | None = 320,       # width of the frame copy full-frame detection runs on
                   batch_frames: int = 32,     # frames decoded and classified per CNN call
-                  max_frames: int | None = None,
+                  max_frames: int | None = None,     # stop after this many frames (None: the whole video)
                   overlay: bool = True,       # draw box, label and bars (on the mp4 and the frames `on_frame` sees)
                   on_frame=None,              # called as f(frame, row) per frame; returning False stops
                   margin: float = 0.1,        # crop margin around the box, fraction of its size
                   clahe: bool = False,        # CLAHE on the crop before the CNN
                   track: bool = True,         # search near the last box on detection frames
-                  full_every: int = 30) -> VideoResult:  # full-frame detection at least this often
+                  full_every: int = 30,       # full-frame detection at least this often, frames
+                 ) -> VideoResult:
     "Classify the largest face of every frame of `in_path` (file or camera index); optional overlay mp4 and per-frame CSV."
     clf = as_classifier(model).warmup()
     cap = _open(in_path)
@@ -357,8 +364,14 @@ def process_video(in_path,                    # video file, or a camera index
                        Path(out_mp4) if out_mp4 else None, Path(out_csv) if out_csv else None)
 
 # %% ../../nbs/13_macro.predict.ipynb #cf535748
-def live(camera: int = 0, model=None, detect_every: int = DETECT_EVERY, window: str = 'facex (q quits)', max_frames: int | None = None,
-         show: bool = True, **kw) -> VideoResult:
+def live(camera: int = 0,                     # OpenCV camera index
+         model=None,                          # a Keras model or `Classifier`; None: `load_model()`
+         detect_every: int = DETECT_EVERY,    # look for the face every k frames, reuse the box in between
+         window: str = 'facex (q quits)',     # title of the display window
+         max_frames: int | None = None,       # stop after this many frames (None: until q/Esc)
+         show: bool = True,                   # display the frames (False: classify only)
+         **kw,                                # further `process_video` keywords
+        ) -> VideoResult:
     "Classify a camera stream frame by frame with the overlay in a window; `q` or Esc quits. Same per-frame path as `process_video`."
     model = model if model is not None else load_model()
     def show_frame(frame, row):

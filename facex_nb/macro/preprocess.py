@@ -62,7 +62,12 @@ def detect_faces(gray: np.ndarray, det_width: int | None = None, min_size: int =
     return boxes[np.argsort(-(boxes[:, 2] * boxes[:, 3]), kind='stable')].round().astype(int)
 
 # %% ../../nbs/10_macro.preprocess.ipynb #ece0ef54
-def detect_near(gray: np.ndarray, box, search: float = 0.5, size_range=(0.7, 1.4), work_size: int = 64) -> np.ndarray:
+def detect_near(gray: np.ndarray,             # grayscale image (H, W)
+                box,                          # previous face box (x, y, w, h), pixels
+                search: float = 0.5,          # search window grows the box by this fraction of w/h on each side
+                size_range=(0.7, 1.4),        # accepted face side, relative to the previous box's side
+                work_size: int = 64,          # the window is downscaled so the previous face is about this many pixels
+               ) -> np.ndarray:               # boxes (n, 4) in image coordinates, largest first
     "Haar face boxes near a previous `box` (x, y, w, h), largest first, in image coordinates."
     x, y, w, h = map(int, box); H, W = gray.shape[:2]; side = max(w, h)
     x0, y0 = max(0, int(x - search * w)), max(0, int(y - search * h))
@@ -132,10 +137,11 @@ def prepare_face(img,                        # path or array (gray or BGR)
                  align: bool = False,        # rotate so the eyes are level (Haar eyes)
                  eyes=None,                  # known eye centres, instead of detecting them
                  clahe: bool = False,        # contrast-limited histogram equalisation of the crop
-                 clahe_clip: float = 2.0,
+                 clahe_clip: float = 2.0,    # CLAHE clip limit (contrast cap per tile)
                  box=None,                   # a known face box (x, y, w, h): no detection
                  det_width: int | None = None,  # detect on a copy this wide (faster), boxes mapped back
-                 min_size: int = 30) -> PreparedFace:  # smallest face side detected, pixels
+                 min_size: int = 30,         # smallest face side detected, pixels
+                ) -> PreparedFace:
     "Detect, choose the largest face, align, crop and normalise `img` (path or array) into a `size`² float32 face."
     try: gray = to_gray(img)
     except DataError as e: return PreparedFace(None, None, 0, str(e))

@@ -136,8 +136,13 @@ def video_fps(path) -> float:
     cap = cv2.VideoCapture(str(path)); fps = float(cap.get(cv2.CAP_PROP_FPS) or 0); cap.release()
     return fps
 
-def track_frames(source, fps: float | None = None, scale: float = 1.0, max_frames: int | None = None,
-                 landmarker=None, num_faces: int = 4) -> LandmarkTrack:
+def track_frames(source,                      # video path, folder of frames, or iterable of BGR frames / image paths
+                 fps: float | None = None,    # frame rate, Hz (None: the video's, else 30)
+                 scale: float = 1.0,          # frames are resized by this factor before detection
+                 max_frames: int | None = None,  # stop after this many frames (None: all)
+                 landmarker=None,             # an open VIDEO-mode FaceLandmarker to reuse (None: one is made and closed)
+                 num_faces: int = 4,          # most faces detected per frame (for a landmarker made here)
+                ) -> LandmarkTrack:
     "Track faces through a video path or an iterable of BGR frames / image paths (VIDEO mode)."
     is_video = isinstance(source, (str, Path)) and Path(source).suffix.lower() in {'.mp4', '.mov', '.avi', '.mkv', '.webm', '.m4v'}
     if isinstance(source, (str, Path)) and not is_video:

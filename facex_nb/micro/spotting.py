@@ -36,7 +36,7 @@ def _fill(s):
     return s
 
 def spot(signal,                             # 1-D motion signal (NaN allowed)
-         fps: float,
+         fps: float,                         # frame rate of `signal`, Hz (turns the *_ms windows into frames)
          smooth_ms: float = 15,              # Gaussian smoothing
          baseline_ms: float = 2000,          # rolling-median baseline window
          k: float = 5.0,                     # peak threshold in robust noise σ
@@ -44,7 +44,8 @@ def spot(signal,                             # 1-D motion signal (NaN allowed)
          min_ms: float = 40,                 # shorter events are dropped
          max_ms: float = 500,                # longer events are `macro`
          min_gap_ms: float = 100,            # minimum distance between peaks
-         kinds=('micro',)) -> pd.DataFrame:  # which kinds to return (None: all)
+         kinds=('micro',),                   # which kinds to return (None: all)
+        ) -> pd.DataFrame:                   # one row per event; frame indices
     "Events in a 1-D motion signal: DataFrame [onset, apex, offset, peak, duration_ms, kind] (frame indices)."
     s = _fill(signal)
     T = len(s)
@@ -104,8 +105,12 @@ def spotting_f1(counts) -> dict:
                 f1=2 * tp / max(2 * tp + fp + fn, 1))
 
 # %% ../../nbs/23_micro.spotting.ipynb #b7e95e30
-def synthetic_sequences(n_clips: int = 50, amplitude: float = 4.0, fps: float = 200, seconds: float = 10,
-                        drift: float = 0.02, seed: int = 0):
+def synthetic_sequences(n_clips: int = 50,    # signals generated
+                        amplitude: float = 4.0,  # peak height of the micro events, in noise σ
+                        fps: float = 200,     # sampling rate, Hz
+                        seconds: float = 10,  # length of each signal
+                        drift: float = 0.02,  # σ of the random-walk drift step per frame, in noise σ
+                        seed: int = 0):       # seed of noise, drift and event placement
     "Synthetic motion signals with known micro events: list of (signal, truth DataFrame[onset, apex, offset])."
     rng = np.random.default_rng(seed); T = int(seconds * fps); out = []
     for _ in range(n_clips):
@@ -125,7 +130,12 @@ def synthetic_sequences(n_clips: int = 50, amplitude: float = 4.0, fps: float = 
         out.append((s, pd.DataFrame(truth, columns=['onset', 'apex', 'offset'])))
     return out
 
-def spotting_benchmark(amplitudes=(2, 3, 4, 6, 8), n_clips: int = 50, fps: float = 200, seed: int = 0, **spot_kw) -> pd.DataFrame:
+def spotting_benchmark(amplitudes=(2, 3, 4, 6, 8),  # micro-event amplitudes tested, in noise σ
+                       n_clips: int = 50,     # `synthetic_sequences` clips per amplitude
+                       fps: float = 200,      # sampling rate, Hz
+                       seed: int = 0,         # seed of the synthetic clips (the same for every amplitude)
+                       **spot_kw,             # further `spot` keywords
+                      ) -> pd.DataFrame:      # one row per amplitude: pooled counts, precision, recall, F1
     "Pooled MEGC-style spotting F1 (IoU ≥ 0.5) per amplitude (in noise σ) on `synthetic_sequences`."
     rows = []
     for A in amplitudes:

@@ -17,8 +17,13 @@ __all__ = ['AUTOKERAS_CHECK', 'build_cnn_bilstm', 'n_params', 'cnn_bilstm_param_
            'reset_model', 'predict_proba', 'fit_predict', 'run_protocol']
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #3219ff52
-def build_cnn_bilstm(n_classes: int = 8, seq_len: int = 60, frame_size: int = 64, lstm_units: int = 64,
-                     dense_units: int = 64, dropout: float = 0.5, name: str = 'cnn_bilstm'):
+def build_cnn_bilstm(n_classes: int = 8,      # softmax outputs
+                     seq_len: int = 60,       # frames per input sequence
+                     frame_size: int = 64,    # side of the grayscale frames, pixels (≥ 10)
+                     lstm_units: int = 64,    # LSTM units per direction
+                     dense_units: int = 64,   # ReLU units after the BiLSTM
+                     dropout: float = 0.5,    # dropout between the BiLSTM and the dense layer
+                     name: str = 'cnn_bilstm'):  # Keras model name
     "Marzban 2025's CNN-BiLSTM for grayscale sequences `(seq_len, frame_size, frame_size, 1)` uint8 or [0, 255] floats."
     import keras
     from keras import layers as L
@@ -61,8 +66,11 @@ AUTOKERAS_CHECK = dict(command='pip install --dry-run autokeras', date='2026-11-
 pd.Series(AUTOKERAS_CHECK)
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #883a3d08
-def build_apex_resnet(n_classes: int = 5, frame_size: int = 64, width: int = 16, n_stages: int = 3,
-                      name: str = 'apex_resnet_standin_for_autokeras'):
+def build_apex_resnet(n_classes: int = 5,     # softmax outputs
+                      frame_size: int = 64,   # side of the grayscale apex frame, pixels
+                      width: int = 16,        # filters of the stem and first stage, doubled per later stage
+                      n_stages: int = 3,      # residual stages (each after the first halves the side)
+                      name: str = 'apex_resnet_standin_for_autokeras'):  # Keras model name
     "Stand-in for AutoKeras: a small fixed ResNet (stem + `n_stages` residual stages, GAP, softmax) on a grayscale apex frame."
     import keras
     from keras import layers as L
@@ -120,7 +128,12 @@ def clip_inputs(clips: pd.DataFrame, fn, **kwargs):
     return np.stack(xs), np.array(kept), pd.DataFrame(skipped, columns=['item', 'reason'])
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #31aedd1e
-def augment_minority(X: np.ndarray, y, seed: int = 0, max_factor: int = 3, shift: int = 2, brightness: float = 0.1):
+def augment_minority(X: np.ndarray,           # samples (N, [T,] H, W, C) uint8
+                     y,                       # integer labels (N,)
+                     seed: int = 0,           # seed of the copies and their transforms
+                     max_factor: int = 3,     # a class grows to at most max_factor × its count (and the majority count)
+                     shift: int = 2,          # largest random translation, pixels
+                     brightness: float = 0.1):  # intensities × a factor in [1 − b, 1 + b]
     "Append augmented copies of minority-class samples; returns (X', y', is_copy). `X` is (N, [T,] H, W, C) uint8."
     y = np.asarray(y, int)
     rng = np.random.default_rng(seed)
@@ -183,18 +196,21 @@ def predict_proba(model, x, batch_size: int = 32) -> np.ndarray:
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #ecfec638
 def fit_predict(build_fn,                      # () -> an uncompiled Keras model
-                x_train, y_train, x_test,
-                n_classes: int,
-                epochs: int = 10,
-                batch_size: int = 8,
-                lr: float = 1e-3,
-                seed: int = 0,
+                x_train,                       # training inputs, shaped as the model expects
+                y_train,                       # integer training labels
+                x_test,                        # inputs to predict
+                n_classes: int,                # number of classes (class weights)
+                epochs: int = 10,              # maximum number of epochs
+                batch_size: int = 8,           # samples per batch
+                lr: float = 1e-3,              # Adam learning rate
+                seed: int = 0,                 # seed of weights, augmentation and batch order
                 val=None,                      # (x, y): keep the weights of the best validation loss
                 patience: int = 5,             # early stop on the validation loss (with `val`)
                 augment: bool = True,          # `augment_minority` on the training set
-                use_class_weights: bool = True,
+                use_class_weights: bool = True,  # balanced class weights in the loss (`class_weights`)
                 model=None,                    # a compiled model to reuse (with `init_weights`)
-                init_weights=None) -> dict:
+                init_weights=None,             # `model.get_weights()` restored before training (with `model`)
+               ) -> dict:
     "Train (class weights + minority augmentation) and predict `x_test`; `val=(x, y)` keeps the best-val-loss weights. Pass a compiled `model` + `init_weights` to reuse it."
     import keras
     set_seed(seed)
@@ -214,8 +230,18 @@ def fit_predict(build_fn,                      # () -> an uncompiled Keras model
                 history=pd.DataFrame(hist.history))
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #0036efd6
-def run_protocol(build_fn, X, labels, subjects, classes, protocol: str = 'loso', epochs: int = 10, seed: int = 0,
-                 n_boot: int = 200, log=print, **fit_kwargs) -> dict:
+def run_protocol(build_fn,                    # () -> an uncompiled Keras model
+                 X,                           # inputs, one per clip, shaped as the model expects
+                 labels,                      # class name per clip (values of `classes`)
+                 subjects,                    # subject id per clip (the LOSO folds)
+                 classes,                     # class names in report order
+                 protocol: str = 'loso',      # 'loso', or 'theirs' (`split_theirs`: one stratified clip split, subjects mixed)
+                 epochs: int = 10,            # maximum epochs per fit
+                 seed: int = 0,               # seed of weights, splits and bootstrap
+                 n_boot: int = 200,           # bootstrap resamples for the CIs (0: none)
+                 log=print,                   # called with one line per fold
+                 **fit_kwargs,                # further `fit_predict` keywords
+                ) -> dict:                    # `metrics.evaluate`/`pool_folds` dict + `folds`, `protocol_note`, `predictions` (per clip)
     "Evaluate `build_fn` on (X, labels) under `protocol` ('loso' | 'theirs'): metrics dict + per-clip `predictions`."
     if protocol not in ('loso', 'theirs'): raise FacexError(f"protocol must be 'loso' or 'theirs', got {protocol!r}")
     classes = list(classes)

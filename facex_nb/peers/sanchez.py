@@ -47,8 +47,12 @@ def _stem(input_shape, augment, seed):
     x = policy_layer_class()(augment, seed=seed or 0, name='augment')(inp) if augment is not None else inp
     return inp, normalise_layer()(x)
 
-def build_sanchez_cnn(variant: str = 'cnn1', input_shape=(48, 48, 1), n_classes: int = 7, batch_norm: bool = True,
-                      augment=SANCHEZ_AUG_POLICY, seed: int | None = 0):
+def build_sanchez_cnn(variant: str = 'cnn1',  # a key of `SANCHEZ_CNNS` ('cnn1', 'cnn2')
+                      input_shape=(48, 48, 1),   # (height, width, channels) of the input faces
+                      n_classes: int = 7,     # softmax outputs
+                      batch_norm: bool = True,   # BatchNormalization after every convolution
+                      augment=SANCHEZ_AUG_POLICY,  # augmentation policy table, run in training only (None: none)
+                      seed: int | None = 0):  # seed of weights and augmentation (None: unseeded)
     "CNN1 or CNN2 of Sánchez et al. (see `SANCHEZ_CNNS`); `augment` (policy table or None) runs in training only."
     import keras
     if variant not in SANCHEZ_CNNS: raise FacexError(f"variant must be one of {list(SANCHEZ_CNNS)}, got {variant!r}")
@@ -75,8 +79,12 @@ def _basic_block(x, filters, stride, name):
         x = keras.layers.BatchNormalization(name=f'{name}_down_bn')(x)
     return keras.layers.ReLU(name=f'{name}_out')(keras.layers.Add(name=f'{name}_add')([x, h]))
 
-def build_resnet18(input_shape=(48, 48, 1), n_classes: int = 7, stem: str = 'imagenet', feature_units: int = 512,
-                   augment=SANCHEZ_AUG_POLICY, seed: int | None = 0):
+def build_resnet18(input_shape=(48, 48, 1),   # (height, width, channels) of the input faces
+                   n_classes: int = 7,        # softmax outputs
+                   stem: str = 'imagenet',    # a key of `RESNET_STEMS`: 'imagenet' (7×7/2 + max-pool) or 'small' (3×3/1)
+                   feature_units: int = 512,  # units of the ReLU reduction layer before the softmax
+                   augment=SANCHEZ_AUG_POLICY,  # augmentation policy table, run in training only (None: none)
+                   seed: int | None = 0):     # seed of weights and augmentation (None: unseeded)
     "ResNet18 from scratch (no pretrained weights) with a `feature_units` ReLU reduction + linear softmax head."
     import keras
     if stem not in RESNET_STEMS: raise FacexError(f"stem must be one of {list(RESNET_STEMS)}, got {stem!r}")

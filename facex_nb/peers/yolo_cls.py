@@ -173,8 +173,13 @@ def _c2f(x, c2, n, shortcut=True, name=''):
         parts.append(keras.layers.Add(name=f'{name}_m{i}_add')([parts[-1], h]) if shortcut else h)
     return _yconv(keras.layers.Concatenate(name=f'{name}_cat')(parts), c2, 1, name=f'{name}_cv2')
 
-def build_yolo_cls(input_shape=(48, 48, 1), n_classes: int = 7, scale: str = 'n', dropout: float = 0.0,
-                   augment=YOLO_AUG_POLICY, seed: int | None = 0, name: str = 'yolov8_cls'):
+def build_yolo_cls(input_shape=(48, 48, 1),   # (height, width, channels) of the input faces
+                   n_classes: int = 7,        # softmax outputs
+                   scale: str = 'n',          # a row of `YOLO_SCALES` ('n', 's', 'm', 'l'): depth and width multipliers
+                   dropout: float = 0.0,      # dropout before the softmax layer (0: none)
+                   augment=YOLO_AUG_POLICY,   # augmentation policy table, run in training only (None: none)
+                   seed: int | None = 0,      # seed of weights and augmentation (None: unseeded)
+                   name: str = 'yolov8_cls'): # Keras model name (suffixed with `_{scale}`)
     "Keras classifier of YOLOv8-cls design at `scale`; `augment` (policy table or None) runs in training only."
     import keras
     if scale not in YOLO_SCALES.index: raise FacexError(f"scale must be one of {list(YOLO_SCALES.index)}, got {scale!r}")
