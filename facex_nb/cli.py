@@ -47,15 +47,36 @@ def _macro_live(a) -> int:
     print(json.dumps(r.summary)); return 0
 
 def _label_aus(a):
-    from facex_nb.micro.rules import label_aus_sheet
+    "Label a coding sheet's AU strings; score the labels against the sheet's emotions on the clips inside the class set."
+    from facex_nb.micro.rules import label_aus_sheet, DEFAULT_CLASSES
+    from facex_nb.metrics import evaluate
+    from facex_nb.data.casme_samm import class_labels
     df = label_aus_sheet(a.sheet, dataset=a.dataset, classes=a.classes)
-    if a.out: df.to_csv(a.out, index=False); print(f"{len(df)} clips -> {a.out}; agreement with the sheet's emotion: {(df.truth == df.prediction).mean():.3f}")
+    classes = a.classes or DEFAULT_CLASSES[a.dataset]
+    scored = (df.truth.notna() & df.prediction.notna()).to_numpy()   # outside the class set / unreadable AUs: recorded skips
+    df['model'] = 'rules'
+    if a.model != 'rules' and scored.any():
+        from facex_nb.data.casme_samm import read_sheet, _match_columns
+        from facex_nb.micro.pipeline import sheet_loso
+        sheet = read_sheet(a.sheet); au = sheet[_match_columns(sheet, a.dataset, a.sheet)['au_string']].to_numpy(object)
+        r = sheet_loso(au[scored], df.truth[scored], df.Subject[scored].astype(str), a.model, classes)
+        df.loc[scored, 'prediction'] = r.pred.to_numpy(); df.loc[scored, 'model'] = a.model
+    df.loc[~scored, 'note'] = df.note[~scored].str.cat(['not scored'] * int((~scored).sum()), sep='; ').str.lstrip('; ')
+    if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False); print(f"{len(df)} clips -> {a.out}")
     else: print(df.to_csv(index=False), end='')
+    how = 'no fitting' if a.model == 'rules' else 'leave-one-subject-out on the sheet'
+    if scored.any():
+        m = evaluate(df.truth[scored].tolist(), df.prediction[scored].tolist(), class_labels(classes), n_boot=0)
+        msg = (f"{a.model} ({how}) on {int(scored.sum())} clips of {df.Subject[scored].nunique()} subjects: accuracy {m['accuracy']:.3f} "
+               f"(agreement with the sheet's emotion), UF1 {m['uf1']:.3f}, UAR {m['uar']:.3f}")
+    else: msg = f"{a.model}: no clip inside class set {classes} to score"
+    print(msg + f"; {int((~scored).sum())} skipped (emotion outside class set {classes} or unreadable AU string; see the note column)",
+          file=sys.stdout if a.out else sys.stderr)
     return 0
 
 def _micro_video(a) -> int:
     from facex_nb.micro.video import analyse_video
-    r = analyse_video(a.video, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
+    r = analyse_video(a.video, a.pipeline, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
     print(json.dumps(r.summary, default=str)); return 0
 
 def _llm_serve(a) -> int:
@@ -90,14 +111,18 @@ COMMANDS = {
         args=[A('--camera', type=int, default=0), A('--model', default=None),
               A('--detect-every', type=int, default=None, help='default: macro.predict.DETECT_EVERY')],
         run=_macro_live),
-    'micro label-aus': dict(help="label a coding sheet's ground-truth AU strings with the FACS rules alone",
+    'micro label-aus': dict(help="label a coding sheet's ground-truth AU strings (FACS rules, or a model learned leave-one-subject-out on the sheet) and score them",
         args=[A('sheet', help='CASME II or SAMM coding sheet (xlsx/csv)'), A('--dataset', required=True, choices=['casme2', 'samm']),
               A('--classes', default=None, help='class set (default: casme2_5 for CASME II, samm_all for SAMM)'),
+              A('--model', default='rules', choices=['rules', 'learned', 'ensemble'],
+                help='rules: the FACS rules (explainable, no fitting); learned / ensemble: micro.pipeline.sheet_loso, LOSO on the sheet'),
               A('--out', default=None, help='CSV to write (default: print)')],
         run=_label_aus),
-    'micro video': dict(help='per-frame AUs, spotted events labelled by the FACS rules, CSVs and an overlay mp4',
+    'micro video': dict(help='per-frame AU evidence (ROI optical flow), spotted events explained by the hybrid pipeline, CSVs and an overlay mp4',
         args=[A('video'), A('--csv', default=None, help='per-frame CSV'), A('--out', default=None, help='overlay mp4'),
-              A('--events', default=None, help='events CSV'), A('--classes', default='casme2_5'),
+              A('--events', default=None, help='events CSV'),
+              A('--pipeline', default=None, help='fitted HybridPipeline file (default: the shipped one, or FACEX_MICRO_PIPELINE)'),
+              A('--classes', default=None, help="check that the pipeline was fitted for this class set (the shipped one: casme2_5)"),
               A('--max-frames', type=int, default=None)],
         run=_micro_video),
     'llm serve': dict(help='serve a local OpenAI-compatible LLM (llama.cpp, cached GGUF model) on loopback until Ctrl-C; prints the base URL',

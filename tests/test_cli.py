@@ -30,3 +30,32 @@ def test_fetch_assets_twice_downloads_nothing_the_second_time():
     assert first.returncode == 0, first.stderr
     second = facex('fetch-assets')
     assert 'downloading' not in second.stdout and second.stdout.count('cached') + second.stdout.count('assets_dir') >= 13
+
+def test_micro_label_aus_models_and_recorded_skips(tmp_path):
+    import pandas as pd
+    from facex_nb.data.casme_samm import make_casme2_fixture, make_samm_fixture
+    sheet = next(make_casme2_fixture(tmp_path/'casme2').glob('CASME2-coding-*.xlsx'))
+    for model in ('rules', 'learned', 'ensemble'):
+        out = tmp_path/f'{model}.csv'
+        r = facex('micro', 'label-aus', str(sheet), '--dataset', 'casme2', '--model', model, '--out', str(out))
+        assert r.returncode == 0, r.stdout + r.stderr
+        df = pd.read_csv(out)
+        assert len(df) == 12 and set(df.model) == {model}
+        assert f"accuracy {(df.truth == df.prediction).mean():.3f} (agreement" in r.stdout and 'UAR' in r.stdout and '0 skipped' in r.stdout, r.stdout
+    samm = make_samm_fixture(tmp_path/'samm')/'SAMM_Micro_FACS_Codes_v2.xlsx'
+    r = facex('micro', 'label-aus', str(samm), '--dataset', 'samm', '--classes', 'samm_5', '--out', str(tmp_path/'s.csv'))
+    assert r.returncode == 0 and 'on 5 clips' in r.stdout and 'accuracy 0.600' in r.stdout and '3 skipped' in r.stdout, r.stdout
+    bad = facex('micro', 'label-aus', str(sheet), '--dataset', 'casme2', '--model', 'cnn')
+    assert bad.returncode == 2 and 'invalid choice' in bad.stderr
+
+def test_micro_video_csv_has_the_same_columns_with_or_without_a_face(tmp_path):
+    import pandas as pd
+    from facex_nb.assets import asset_path
+    cols = {}
+    for name, extra in (('no_face.mp4', []), ('single_face.mp4', ['--max-frames', '24'])):
+        r = facex('micro', 'video', str(asset_path(name)), '--csv', str(tmp_path/f'{name}.csv'), '--events', str(tmp_path/f'{name}.ev.csv'), *extra)
+        assert r.returncode == 0, r.stdout + r.stderr
+        s = json.loads(r.stdout.strip().splitlines()[-1])
+        assert s['end_to_end_fps'] > 0 and 'startup_s' in s and s['face_frames'] == (0 if name == 'no_face.mp4' else 24)
+        cols[name] = (list(pd.read_csv(tmp_path/f'{name}.csv').columns), list(pd.read_csv(tmp_path/f'{name}.ev.csv').columns))
+    assert cols['no_face.mp4'] == cols['single_face.mp4'] and 'AU12_L' in cols['no_face.mp4'][0] and 'rules_fired' in cols['no_face.mp4'][1]
