@@ -22,9 +22,10 @@ __all__ = ['VIDEO_SETTINGS', 'FRAME_COLUMNS', 'EVENT_COLUMNS', 'shipped_pipeline
 VIDEO_SETTINGS = dict(      # the video path's knobs (each one is a keyword of `video_evidence` and `analyse_video`)
     landmark_every=10,      # frames between MediaPipe checks that the face is still there
     search_every=3,         # frames between MediaPipe searches while no face is tracked
-    reanchor_s=1.0,         # seconds between searches for a calm recent window to re-anchor the baseline on
-    calm_ms=200,            # length of that window (at least 3 frames)
-    drift_tol=0.005,        # re-anchor only when the calm window is this far from the baseline (largest disc, IOD)
+    reanchor_s=1.0,         # a baseline lasts at least this long (s)
+    calm_ms=500,            # re-anchor on the last `calm_ms` (longer than a micro-expression) when they sit ...
+    drift_tol=0.005,        # ... at least this far from the baseline (largest disc, IOD) ...
+    steady_tol=0.0025,      # ... and stayed within this of their mean (5 sub-window means, largest disc): a drift, not an AU
     max_shift=0.15,         # forced re-anchor when the head moved more than this (IOD) since the baseline,
     max_scale=0.05,         # or its size changed by more than 5 %,
     max_rot_deg=4.0,        # or it rotated more than this in the image plane,
@@ -101,7 +102,7 @@ def video_evidence(source,                   # video path, or an iterable of BGR
     startup = dict(landmarker_s=time.perf_counter() - t0)
     calm_n = max(3, int(round(s['calm_ms'] * fps / 1000)))
     re_n = max(calm_n + 1, int(round(s['reanchor_s'] * fps)))
-    buf = deque(maxlen=re_n + 3)        # (i, bgr, gray) of recent frames: the 2-frame lookahead and the re-anchor window
+    buf = deque(maxlen=6)               # (i, bgr, gray) of recent frames: the 2-frame lookahead and the last baseline frames
     rows, E, crops, segs = [], [], [], []
     st = dict(seg=None, last_check=-10 ** 9, last_search=-10 ** 9, ts=-1, calls=0)
 
@@ -133,20 +134,16 @@ def video_evidence(source,                   # video path, or an iterable of BGR
         return c, e, rg
 
     def calm_reanchor(j):
-        "The calmest window of the last `reanchor_s` of this segment becomes the baseline if it drifted from the old one."
-        st['last_search'] = j
-        lo = max(st['seg']['start'], j - re_n + 1)
-        if j - lo < calm_n: return
-        X = np.stack(E[lo:j + 1]).reshape(j - lo + 1, -1)
-        still = pd.Series(np.r_[np.nan, np.sqrt((np.diff(X, axis=0) ** 2).mean(1))]).rolling(calm_n).mean().to_numpy()
-        if np.isnan(still).all(): return
-        age = np.arange(len(still))[::-1] / len(still)       # among equally calm windows, the most recent wins
-        end = int(np.nanargmin(still * (1 + age))); win = np.arange(end - calm_n + 1, end + 1)
-        drift = float(np.sqrt((X[win].reshape(len(win), -1, 2) ** 2).sum(-1)).max(1).mean())
+        "The last `calm_ms` become the new baseline when they drifted from the old one and held still while doing so."
+        if j - st['seg']['start'] + 1 < re_n: return           # a baseline lasts at least `reanchor_s`
+        W = np.stack(E[j - calm_n + 1:j + 1]); m = W.mean(0)
+        drift = float(np.sqrt((m ** 2).sum(-1)).max())
         if drift < s['drift_tol']: return
-        have = {b[0]: b for b in buf}; mid = lo + int(win[len(win) // 2])
-        if mid not in have or (pts := landmarks(have[mid][1])) is None: return
-        anchor(pts, [have[k][2] for k in (mid - 1, mid, mid + 1) if k in have], f'calm window {lo + win[0]}-{lo + win[-1]}, drift {drift:.4f}', j + 1)
+        sub = np.stack([w.mean(0) for w in np.array_split(W, 5)])   # an expression in the window moves these apart
+        if np.sqrt(((sub - m) ** 2).sum(-1)).max() > s['steady_tol']: return
+        have = {b[0]: b for b in buf}
+        if (pts := landmarks(have[j][1])) is None: return
+        anchor(pts, [have[k][2] for k in (j - 2, j - 1, j) if k in have], f'calm window {j - calm_n + 1}-{j}, drift {drift:.4f}', j + 1)
         rows[-1].update(anchor=True, landmarks_run=True)
 
     def step(j, bgr, gray, ahead):
@@ -170,7 +167,7 @@ def video_evidence(source,                   # video path, or an iterable of BGR
         else:
             row.update(face_found=False, segment=-1); E.append(np.full((len(rois), 2), np.nan)); crops.append(None)
         rows.append(row)
-        if reanchor and st['seg'] is not None and j - st['last_search'] >= re_n: calm_reanchor(j)
+        if reanchor and st['seg'] is not None: calm_reanchor(j)
 
     stop, pending, T0 = None, [], time.perf_counter()
     try:
