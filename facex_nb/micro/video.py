@@ -15,8 +15,8 @@ from .spotting import spot_aus, motion_signal, SPOT_COLUMNS
 
 # %% auto #0
 __all__ = ['VIDEO_SETTINGS', 'FRAME_COLUMNS', 'EVENT_COLUMNS', 'shipped_pipeline_path', 'load_pipeline', 'VideoEvidence',
-           'video_evidence', 'au_columns_of', 'au_frame_table', 'explain_event', 'explain_events', 'write_overlay',
-           'MicroVideoResult', 'analyse_video']
+           'video_evidence', 'au_columns_of', 'amplified_flow', 'au_frame_table', 'explain_event', 'explain_events',
+           'write_overlay', 'MicroVideoResult', 'analyse_video']
 
 # %% ../../nbs/27_micro.video.ipynb #8bfece21
 VIDEO_SETTINGS = dict(      # the video path's knobs (each one is a keyword of `video_evidence` and `analyse_video`)
@@ -67,7 +67,7 @@ class VideoEvidence:
     "ROI flow of every frame of a video against its current neutral baseline, and what each baseline was."
     frames: pd.DataFrame     # FRAME_COLUMNS
     roi_flow: np.ndarray     # (T, n_roi, 2) IOD units, face axes, rigid motion removed; NaN without a face
-    segments: list           # per baseline: dict(start, crop, base, reason, n_base)
+    segments: list           # per baseline: dict(start, crop, base, reason, n_base, run, offset)
     crops: list              # per frame its gray face crop (None without a face, or when not kept): MDMO at event apexes
     fps: float
     size: tuple              # (width, height) of the frames
@@ -102,7 +102,8 @@ def video_evidence(source,                   # video path, or an iterable of BGR
     startup = dict(landmarker_s=time.perf_counter() - t0)
     calm_n = max(3, int(round(s['calm_ms'] * fps / 1000)))
     re_n = max(calm_n + 1, int(round(s['reanchor_s'] * fps)))
-    buf = deque(maxlen=6)               # (i, bgr, gray) of recent frames: the 2-frame lookahead and the last baseline frames
+    buf = deque(maxlen=6)               # (i, bgr, gray) of recent frames: the 2-frame lookahead
+    grays = deque(maxlen=calm_n + 3)    # (i, gray) of the last `calm_ms`: a calm re-anchor's baseline frames
     rows, E, crops, segs = [], [], [], []
     st = dict(seg=None, last_check=-10 ** 9, last_search=-10 ** 9, ts=-1, calls=0)
 
@@ -116,12 +117,14 @@ def video_evidence(source,                   # video path, or an iterable of BGR
         else: ms['landmarks'] += dt
         return None if r.landmarks is None else r.landmarks[:, :2] * np.array(bgr.shape[1::-1], np.float32)
 
-    def anchor(pts, grays, reason, start):
-        "A new baseline: the crop from these landmarks, the mean crop of `grays` as the neutral image."
+    def anchor(pts, grays, reason, start, offset=None):
+        "A new baseline: the crop from these landmarks (None: keep the crop), the mean crop of `grays` as the neutral image;\n        `offset` = the new baseline's ROI flow under the old one (a calm re-anchor)."
         t = time.perf_counter()
-        crop = fl.face_crop(pts, flow['iod_px'], rois)
+        crop = st['seg']['crop'] if pts is None else fl.face_crop(pts, flow['iod_px'], rois)
         base = np.clip(np.mean([fl.crop_gray(g, crop) for g in grays], 0) + 0.5, 0, 255).astype(np.uint8)
-        st['seg'] = dict(start=start, crop=crop, base=base, reason=reason, n_base=len(grays))
+        run = segs[-1]['run'] if offset is not None else (segs[-1]['run'] + 1 if segs else 0)   # calm re-anchors continue a run
+        st['seg'] = dict(start=start, crop=crop, base=base, reason=reason, n_base=len(grays), run=run,
+                         offset=np.zeros((len(rois), 2)) if offset is None else offset)
         segs.append(st['seg']); st['last_search'] = start
         ms['anchor'] += time.perf_counter() - t
 
@@ -141,10 +144,10 @@ def video_evidence(source,                   # video path, or an iterable of BGR
         if drift < s['drift_tol']: return
         sub = np.stack([w.mean(0) for w in np.array_split(W, 5)])   # an expression in the window moves these apart
         if np.sqrt(((sub - m) ** 2).sum(-1)).max() > s['steady_tol']: return
-        have = {b[0]: b for b in buf}
-        if (pts := landmarks(have[j][1])) is None: return
-        anchor(pts, [have[k][2] for k in (j - 2, j - 1, j) if k in have], f'calm window {j - calm_n + 1}-{j}, drift {drift:.4f}', j + 1)
-        rows[-1].update(anchor=True, landmarks_run=True)
+        # same crop (the head is within the forced-re-anchor limits), the whole steady window is the new neutral image
+        anchor(None, [g for i, g in grays if j - calm_n < i <= j], f'calm window {j - calm_n + 1}-{j}, drift {drift:.4f}', j + 1,
+               st['seg']['offset'] + m)
+        rows[-1]['anchor'] = True
 
     def step(j, bgr, gray, ahead):
         "Process frame j; `ahead` = its gray frame and the next two (as far as decoded)."
@@ -174,7 +177,7 @@ def video_evidence(source,                   # video path, or an iterable of BGR
         for i, (frame, err, t_dec) in enumerate(it):
             if err: stop = err; break
             t = time.perf_counter(); gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY); ms['crop'] += time.perf_counter() - t
-            ms['decode'] += t_dec; buf.append((i, frame, gray)); pending.append(i)
+            ms['decode'] += t_dec; buf.append((i, frame, gray)); grays.append((i, gray)); pending.append(i)
             if len(pending) == 3:
                 j = pending.pop(0); have = {b[0]: b for b in buf}
                 step(j, have[j][1], have[j][2], [have[k][2] for k in (j, j + 1, j + 2)])
@@ -196,26 +199,46 @@ def au_columns_of(pipeline) -> list:
     "The per-frame AU columns of a pipeline: `AU1_L, AU1_R, AU1, …` (the same whether or not a face is found)."
     return [f'AU{a}{s}' for a in pipeline.aus for s in ('_L', '_R', '')]
 
-def _segment_clip(ev: VideoEvidence, k: int, **motion) -> tuple[np.ndarray, dict]:
-    idx = np.flatnonzero(ev.frames.segment.to_numpy() == k)
-    return idx, dict(motion=dict(per_frame=ev.roi_flow[idx], **motion), fps=ev.fps)
+def amplified_flow(ev: VideoEvidence, pipeline) -> np.ndarray:
+    """`ev.roi_flow` with the pipeline's `flow_bp` magnification (§4.6.6), one *run* of baselines at a time: inside a run
+    (baselines joined by calm re-anchors) the band-passed part is taken from the trajectory stitched back to the run's
+    first baseline (`offset`), so a re-anchor is not a step that rings through the filter; a forced re-anchor starts a run."""
+    E = ev.roi_flow.copy()
+    if pipeline.amplify != 'flow_bp' or not ev.segments: return E
+    from facex_nb.micro.amplify import flow_bp
+    seg = ev.frames.segment.to_numpy()
+    off = np.stack([ev.segments[k]['offset'] if k >= 0 else np.zeros(E.shape[1:]) for k in seg]) if len(seg) else E
+    runs = np.array([ev.segments[k]['run'] if k >= 0 else -1 for k in seg])
+    for r in np.unique(runs[runs >= 0]):
+        idx = np.flatnonzero(runs == r)
+        if len(idx) < 2: continue
+        X = E[idx] + off[idx]
+        E[idx] += flow_bp(X, ev.fps, pipeline.alpha, pipeline.band) - X
+    return E
 
-def au_frame_table(ev: VideoEvidence, pipeline) -> pd.DataFrame:
-    "Per-frame AU strengths from the pipeline's detectors (0.5 = the fitted threshold), segment by segment; NaN without a face."
+def _reader(pipeline):
+    "The pipeline reading evidence that is already amplified (same fitted parts, `amplify='none'`)."
+    import copy
+    p = copy.copy(pipeline); p.amplify = 'none'
+    return p
+
+def au_frame_table(ev: VideoEvidence, pipeline, E: np.ndarray | None = None) -> pd.DataFrame:
+    "Per-frame AU strengths from the pipeline's detectors (0.5 = the fitted threshold) on `amplified_flow`; NaN without a face."
+    E = amplified_flow(ev, pipeline) if E is None else E
     out = pd.DataFrame(np.nan, index=range(len(ev.frames)), columns=au_columns_of(pipeline))
-    for k in range(len(ev.segments)):
-        idx, clip = _segment_clip(ev, k)
-        if len(idx): out.iloc[idx] = pipeline.frame_intensities(clip)[out.columns].to_numpy()
+    ok = np.flatnonzero(ev.frames.face_found.to_numpy(bool))
+    if len(ok): out.iloc[ok] = _reader(pipeline).frame_intensities(dict(motion=dict(per_frame=E[ok]), fps=ev.fps))[out.columns].to_numpy()
     return out
 
 EVENT_COLUMNS = SPOT_COLUMNS + ['label', 'confidence', 'active_aus', 'rules_fired', 'rules_label', 'au_clf_label',
                                 'motion_clf_label', 'margin', 'routed_to_llm', 'llm_answer']
 
-def explain_event(ev: VideoEvidence, apex: int, pipeline, flow_fn=None) -> dict:
-    "`HybridPipeline.explain` of the event whose apex is frame `apex` (its segment is the clip)."
+def explain_event(ev: VideoEvidence, apex: int, pipeline, E: np.ndarray | None = None, flow_fn=None) -> dict:
+    "`HybridPipeline.explain` of the event whose apex is frame `apex`: its baseline segment is the clip."
+    E = amplified_flow(ev, pipeline) if E is None else E
     k = int(ev.frames.segment.iat[apex])
     if k < 0: raise DataError(f"frame {apex} has no face")
-    idx, _ = _segment_clip(ev, k)
+    idx = np.flatnonzero(ev.frames.segment.to_numpy() == k)
     a = int(np.searchsorted(idx, apex)); w = int(round(pipeline.window * ev.fps / pipeline.fps))
     win = list(range(max(0, a - w), min(len(idx), a + w + 1)))
     sg = ev.segments[k]
@@ -223,13 +246,14 @@ def explain_event(ev: VideoEvidence, apex: int, pipeline, flow_fn=None) -> dict:
         flow_fn = flow_fn or fl.make_flow(pipeline.flow['algo'])
         md = np.mean([fl.mdmo(flow_fn(sg['base'], ev.crops[idx[i]]), sg['crop']) for i in win], 0)
     else: md = ev.roi_flow[idx[win]].mean(0)         # crops not kept: the disc means stand in for MDMO
-    return pipeline.explain(_segment_clip(ev, k, mdmo=md, apex=a, window=win)[1])
+    return _reader(pipeline).explain(dict(motion=dict(per_frame=E[idx], mdmo=md, apex=a, window=win), fps=ev.fps))
 
-def explain_events(ev: VideoEvidence, events: pd.DataFrame, pipeline) -> pd.DataFrame:
+def explain_events(ev: VideoEvidence, events: pd.DataFrame, pipeline, E: np.ndarray | None = None) -> pd.DataFrame:
     "`events` (spotted) + label, confidence, active AUs, the rules that fired, member labels, margin, LLM routing, `p_<class>`."
+    E = amplified_flow(ev, pipeline) if E is None else E
     rows, flow_fn = [], fl.make_flow(pipeline.flow['algo'])
     for e in events.itertuples(index=False):
-        x = explain_event(ev, int(e.apex), pipeline, flow_fn); sc = x['scores']
+        x = explain_event(ev, int(e.apex), pipeline, E, flow_fn); sc = x['scores']
         rows.append(dict(e._asdict(), label=x['label'], confidence=float(max(x['ensemble'].values())), active_aus=x['detected'],
                          rules_fired='; '.join(f"{r['emotion']}:{r['best_prototype']} {r['score']:+.2f}" for r in x['rules_fired']),
                          **{f'{m}_label': max(sc[m], key=sc[m].get) for m in ('rules', 'au_clf', 'motion_clf')},
@@ -295,7 +319,7 @@ def analyse_video(path,
     ev = video_evidence(path, pipe.flow, fps=fps, max_frames=max_frames, reanchor=reanchor, **settings)
     t_start = sum(ev.timing['startup_s'].values())       # MediaPipe start-up happens inside: not per-frame work
     stages = {}
-    t = time.perf_counter(); aus = au_frame_table(ev, pipe); stages['aus'] = time.perf_counter() - t
+    t = time.perf_counter(); E = amplified_flow(ev, pipe); aus = au_frame_table(ev, pipe, E); stages['aus'] = time.perf_counter() - t
     frames = pd.concat([ev.frames, aus], axis=1)
     frames['motion'] = motion_signal(aus[[c for c in aus.columns if '_' not in c]]) if frames.face_found.any() else np.nan
     frames['event'] = -1; frames['event_label'] = ''
@@ -303,7 +327,7 @@ def analyse_video(path,
     events = pd.DataFrame(columns=SPOT_COLUMNS)
     if frames.face_found.sum() >= 3: events = spot_aus(frames, fps=ev.fps, k=k, kinds=kinds)
     stages['spotting'] = time.perf_counter() - t
-    t = time.perf_counter(); events = explain_events(ev, events, pipe); stages['rules'] = time.perf_counter() - t
+    t = time.perf_counter(); events = explain_events(ev, events, pipe, E); stages['rules'] = time.perf_counter() - t
     for i, e in events.iterrows(): frames.loc[int(e.onset):int(e.offset), ['event', 'event_label']] = [i, e.label]
     t = time.perf_counter()
     for df, out in ((frames, out_csv), (events, events_csv)):
