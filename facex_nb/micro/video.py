@@ -253,7 +253,10 @@ def explain_events(ev: VideoEvidence, events: pd.DataFrame, pipeline, E: np.ndar
     E = amplified_flow(ev, pipeline) if E is None else E
     rows, flow_fn = [], fl.make_flow(pipeline.flow['algo'])
     for e in events.itertuples(index=False):
-        x = explain_event(ev, int(e.apex), pipeline, E, flow_fn); sc = x['scores']
+        try: x = explain_event(ev, int(e.apex), pipeline, E, flow_fn)
+        except DataError as err:                       # spotting bridged a face gap: a recorded row, not a crash
+            rows.append(dict(e._asdict(), label='', confidence=0.0, routed_to_llm=False, rules_fired=f'not explained: {err}')); continue
+        sc = x['scores']
         rows.append(dict(e._asdict(), label=x['label'], confidence=float(max(x['ensemble'].values())), active_aus=x['detected'],
                          rules_fired='; '.join(f"{r['emotion']}:{r['best_prototype']} {r['score']:+.2f}" for r in x['rules_fired']),
                          **{f'{m}_label': max(sc[m], key=sc[m].get) for m in ('rules', 'au_clf', 'motion_clf')},
