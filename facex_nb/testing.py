@@ -48,7 +48,12 @@ def tiny_model(seed: int = 0):
 # %% ../nbs/07_testing.ipynb #3377fd9e
 class FakeChatServer:
     "Scripted OpenAI-compatible chat endpoint on 127.0.0.1 (test utility); use as a context manager."
-    def __init__(self, steps, supports=(), ignore_unsupported: bool = False, lifetime_s: float = 30.0, max_requests: int = 50):
+    def __init__(self,
+                 steps,                             # scripted replies, one per request (the last repeats): dicts of `content` or `status`/`raw`/`delay`/`drop`/`trickle`
+                 supports=(),                       # `response_format` types it accepts; others get HTTP 400
+                 ignore_unsupported: bool = False,  # accept any `response_format` (probes get plain chat text), as some servers do
+                 lifetime_s: float = 30.0,          # it stops itself after this many seconds
+                 max_requests: int = 50):           # ... or after this many scripted requests
         self.steps, self.supports, self.ignore = list(steps), set(supports), ignore_unsupported
         self.lifetime_s, self.max_requests = lifetime_s, max_requests
         self.requests, self.probes, self._stop = [], [], threading.Event()

@@ -259,7 +259,11 @@ def _frame_wh(size, identities: str = 'fer2013') -> tuple:
     return int(w), int(h)
 
 # %% ../../nbs/04_data.synthetic.ipynb #a7f811f4
-def load_identities(n: int, size=192, sources=('video', 'fer2013'), seed: int = 0, anchors: str = 'mediapipe'):
+def load_identities(n: int,                        # identities wanted (fewer come when candidates fail: see `skipped`)
+                    size=192,                      # frame px: int (square) or (w, h); 'video' and 'fer2013' need square
+                    sources=('video', 'fer2013'),  # identity sources, of `IDENTITY_SOURCES`
+                    seed: int = 0,                 # which FER2013 neutral faces are drawn
+                    anchors: str = 'mediapipe'):   # 'mediapipe' (detected) or 'canonical' (fixed template positions)
     "`n` identities (list of `Identity`) and a `skipped` DataFrame [item, reason] of candidates that failed; `size`: int or (w, h)."
     w, h = _frame_wh(size)
     if unknown := set(sources) - set(IDENTITY_SOURCES): raise FacexError(f"unknown identity sources {sorted(unknown)}; known: {', '.join(IDENTITY_SOURCES)}")
@@ -337,7 +341,12 @@ _AU = [  # au, anchor (side-less base), out, down, sigma (IOD), weight, FACS mus
 AU_FIELDS = pd.DataFrame(_AU, columns=['au', 'anchor', 'out', 'down', 'sigma', 'weight', 'muscle'])
 
 # %% ../../nbs/04_data.synthetic.ipynb #392fc4ae
-def au_field(identity: Identity, au: int, side: str = 'B', amplitude: float = 1.0, shape=None) -> np.ndarray:
+def au_field(identity: Identity,      # the neutral face (anchors px, eye axes, IOD)
+             au: int,                 # AU number, one of `AU_FIELDS.au`
+             side: str = 'B',         # 'B' (both sides), 'L' or 'R' (that side only: a unilateral AU)
+             amplitude: float = 1.0,  # peak displacement, in IODs of `identity`
+             shape=None,              # (h, w) of the field; None: the identity image's
+            ) -> np.ndarray:
     "Forward displacement (H,W,2 float32, px) of `au` on `identity`; its peak magnitude is `amplitude * identity.iod`."
     comps = AU_FIELDS[AU_FIELDS.au == au]
     if comps.empty: raise FacexError(f"no displacement field for AU{au}; known: {sorted(AU_FIELDS.au.unique())}")
@@ -360,7 +369,11 @@ def au_field(identity: Identity, au: int, side: str = 'B', amplitude: float = 1.
     return d * np.float32(amplitude * identity.iod / peak)
 
 # %% ../../nbs/04_data.synthetic.ipynb #aa62b955
-def render_frame(image, field, intensity: float = 1.0, head=None, iters: int = 3):
+def render_frame(image,                   # neutral BGR uint8 frame
+                 field,                   # (H, W, 2) forward displacement, px (e.g. `au_field`); None: no expression
+                 intensity: float = 1.0,  # scale of `field` (the expression profile's value at this frame)
+                 head=None,               # 2×3 affine head motion (px), applied after the expression; None: no head motion
+                 iters: int = 3):         # fixed-point iterations that invert the forward field
     "Warp `image` by `intensity * field` (forward, px) then the 2×3 affine `head` (px), in one remap."
     h, w = image.shape[:2]
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -377,7 +390,12 @@ def render_frame(image, field, intensity: float = 1.0, head=None, iters: int = 3
     return cv2.remap(image, mx, my, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 # %% ../../nbs/04_data.synthetic.ipynb #c65e6647
-def raised_cosine_profile(n_frames: int, onset: int, rise: int, hold: int, fall: int) -> np.ndarray:
+def raised_cosine_profile(n_frames: int,  # length of the profile, frames
+                          onset: int,     # frame index where the rise starts (0 up to it)
+                          rise: int,      # frames from 0 up to 1
+                          hold: int,      # frames held at 1
+                          fall: int,      # frames from 1 back down to 0
+                         ) -> np.ndarray:
     "Intensity 0..1 per frame index: 0 until `onset`, cosine rise over `rise` frames, `hold` at 1, cosine fall over `fall`."
     t = np.arange(n_frames, dtype=np.float64)
     up = 0.5 - 0.5 * np.cos(np.pi * np.clip((t - onset) / max(rise, 1), 0, 1))
@@ -437,8 +455,15 @@ def _smooth_walk(rng, n, std, corr_frames=40):
     x = x - x.mean()
     return x * (std / x.std()) if x.std() > 0 else x
 
-def make_clip(identity: Identity, items, amplitudes, rng, fps: int = 200, duration_ms=(200, 500),
-              pad_ms=(50, 150), distractors='mild', first_frame: int = 1):
+def make_clip(identity: Identity,      # the neutral face to animate
+              items,                   # [(au, side)] of the expression, e.g. `au_items('6+L12')`
+              amplitudes,              # peak displacement per item, IODs
+              rng,                     # numpy Generator: timing, distractors and noise are drawn from it
+              fps: int = 200,          # frame rate, Hz
+              duration_ms=(200, 500),  # range of the onset-to-offset duration, ms
+              pad_ms=(50, 150),        # range of the neutral stretch before and after the event, ms
+              distractors='mild',      # a row of `DISTRACTOR_PRESETS` or a dict overriding 'mild'
+              first_frame: int = 1):   # number of the first frame (ground-truth frame numbers count from it)
     "Frames (list of BGR uint8) and ground truth (dict with timing, `frames` and `aus` DataFrames) of one clip."
     dp = distractor_params(distractors)
     ms = lambda v: max(1, int(round(v * fps / 1000)))
@@ -501,8 +526,8 @@ def make_benchmark(root=None,                 # output folder; None: cached unde
                    n_subjects: int = 4,       # identities (appearances); the sheet's Subject is their person
                    clips_per_subject: int = 6,  # clips per identity
                    amplitude_range=(0.005, 0.03),  # peak displacement per AU, in IODs; (a, a): every AU at exactly a
-                   fps: int = 200,
-                   seed: int = 0,
+                   fps: int = 200,            # frame rate of the clips, Hz
+                   seed: int = 0,             # every random draw (FER2013 faces, prototypes, amplitudes, timing, distractors)
                    distractors='mild',        # a row of `DISTRACTOR_PRESETS` (head motion, noise, blinks) or a dict
                    size=None,                 # frame px: int (square), (w, h), {condition: size}; None: the condition's
                    duration_ms=(200, 500),    # onset-to-offset duration range
@@ -512,7 +537,8 @@ def make_benchmark(root=None,                 # output folder; None: cached unde
                    sources=None,              # identity sources (`IDENTITY_SOURCES`); None: the condition's
                    anchors: str = 'mediapipe',    # how facial anchors are found
                    overwrite: bool = False,   # rebuild an existing benchmark
-                   verbose: bool = True) -> Path:
+                   verbose: bool = True,      # print a one-line summary of what was built
+                  ) -> Path:
     """Write a synthetic CASME II-format benchmark and return its root (cached by parameters when `root` is None).
     `amplitude_range=(a, a)` gives a fixed-amplitude benchmark (every AU at a IODs; used by the amplitude sweep)."""
     if identities not in IDENTITY_CONDITIONS.index:

@@ -12,7 +12,12 @@ from ..core import FacexError, DataError
 __all__ = ['FLOW_BP', 'bandpass', 'amplify_trajectory', 'amplify_landmarks', 'bump_benchmark', 'magnify_video', 'flow_bp']
 
 # %% ../../nbs/22_micro.amplify.ipynb #553f7057
-def bandpass(x: np.ndarray, fps: float, band=(0.3, 8.0), order: int = 2, axis: int = 0) -> np.ndarray:
+def bandpass(x: np.ndarray,    # signal(s), time along `axis`
+             fps: float,       # sampling rate, Hz
+             band=(0.3, 8.0),  # (low, high) pass band, Hz; None as low: low-pass, as high (or high ≥ Nyquist): high-pass
+             order: int = 2,   # Butterworth order (the forward-backward pass doubles it)
+             axis: int = 0,    # time axis of `x`
+            ) -> np.ndarray:
     "Zero-phase Butterworth band-pass of `x` along `axis` (`band` in Hz; `None` as low/high edge = low-/high-pass)."
     lo, hi = band
     nyq = fps / 2
@@ -37,8 +42,13 @@ def _fill_nan(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for j in range(flat.shape[1]): flat[bad, j] = np.interp(idx[bad], idx[good], flat[good, j])
     return flat.reshape(x.shape), bad
 
-def amplify_trajectory(x: np.ndarray, fps: float, alpha: float = 10.0, band=(0.3, 8.0), order: int = 2,
-                       baseline: np.ndarray | None = None) -> np.ndarray:
+def amplify_trajectory(x: np.ndarray,        # (T, ...) trajectory; all-NaN frames are interpolated through, NaN again in the result
+                       fps: float,           # frame rate, Hz
+                       alpha: float = 10.0,  # gain on the in-band deviation (≥ 0; 0: unchanged)
+                       band=(0.3, 8.0),      # temporal pass band, Hz (see `bandpass`); None: the whole deviation
+                       order: int = 2,       # Butterworth order
+                       baseline: np.ndarray | None = None,  # neutral reference, shaped like one frame; None: the first frame
+                      ) -> np.ndarray:
     "Amplify deviation from `baseline` (default: first frame) of a `(T, ...)` trajectory in a temporal band by `alpha`."
     if alpha < 0: raise FacexError(f"alpha must be ≥ 0, got {alpha}")
     x, bad = _fill_nan(x)
@@ -49,8 +59,13 @@ def amplify_trajectory(x: np.ndarray, fps: float, alpha: float = 10.0, band=(0.3
     return out
 
 # %% ../../nbs/22_micro.amplify.ipynb #2dd91535
-def amplify_landmarks(track, alpha: float = 10.0, band=(0.3, 8.0), onset: int | None = None, n_baseline: int = 3,
-                      order: int = 2) -> np.ndarray:
+def amplify_landmarks(track,                     # `LandmarkTrack` of one clip (its fps, else 30)
+                      alpha: float = 10.0,       # gain on the in-band motion
+                      band=(0.3, 8.0),           # temporal pass band, Hz
+                      onset: int | None = None,  # onset frame index: baseline = median of `n_baseline` frames from it; None: of all frames
+                      n_baseline: int = 3,       # frames from `onset` in the baseline
+                      order: int = 2,            # Butterworth order
+                     ) -> np.ndarray:
     "(T, 478, 3) pose-normalised landmarks of `track` with in-band motion amplified by `alpha`."
     from facex_nb.micro.landmarks import normalise_pose
     P = normalise_pose(track)
@@ -59,8 +74,16 @@ def amplify_landmarks(track, alpha: float = 10.0, band=(0.3, 8.0), onset: int | 
     return amplify_trajectory(P, track.fps or 30.0, alpha, band, order, baseline=np.nanmedian(ref, 0))
 
 # %% ../../nbs/22_micro.amplify.ipynb #751cf70c
-def bump_benchmark(amplitudes=(0.002, 0.005, 0.01, 0.02), alpha: float = 10.0, band=(0.3, 8.0), fps: float = 200,
-                   n: int = 200, T: int = 400, dur: int = 60, jitter: float = 0.004, drift: float = 0.0005, seed: int = 0):
+def bump_benchmark(amplitudes=(0.002, 0.005, 0.01, 0.02),  # bump peak heights tested, IOD
+                   alpha: float = 10.0,    # gain of the amplified variant
+                   band=(0.3, 8.0),        # temporal pass band, Hz
+                   fps: float = 200,       # sampling rate, Hz
+                   n: int = 200,           # trajectories with a bump per amplitude (and as many without)
+                   T: int = 400,           # frames per trajectory
+                   dur: int = 60,          # bump length, frames
+                   jitter: float = 0.004,  # std of the white landmark jitter, IOD
+                   drift: float = 0.0005,  # std of each random-walk step of the slow drift, IOD per frame
+                   seed: int = 0):         # seed of noise and bump positions
     "AUC and SNR of detecting a raised-cosine bump in jitter + drift: raw vs band-pass vs band-pass amplified."
     from sklearn.metrics import roc_auc_score
     rng = np.random.default_rng(seed)
@@ -98,8 +121,15 @@ def _collapse(pyr):
     for lev in reversed(pyr[:-1]): img = cv2.pyrUp(img, dstsize=(lev.shape[1], lev.shape[0])) + lev
     return img
 
-def magnify_video(frames, fps: float, alpha: float = 10.0, band=(0.3, 8.0), levels: int = 4,
-                  pyramid: str = 'laplacian', lambda_c: float = 16.0, order: int = 2) -> list:
+def magnify_video(frames,                      # BGR or gray uint8 frames, all one size (at least 3)
+                  fps: float,                  # frame rate, Hz
+                  alpha: float = 10.0,         # magnification of the in-band variation
+                  band=(0.3, 8.0),             # temporal pass band, Hz
+                  levels: int = 4,             # spatial pyramid levels (capped by the frame size)
+                  pyramid: str = 'laplacian',  # 'laplacian' (every level but the finest, gain bounded by `lambda_c`) or 'gaussian' (coarsest level only)
+                  lambda_c: float = 16.0,      # spatial wavelength, px, below which a level's gain is cut (Wu et al. 2012)
+                  order: int = 2,              # Butterworth order
+                 ) -> list:
     "Eulerian magnification of a list of BGR/gray uint8 frames; returns uint8 frames of the same size."
     frames = list(frames)
     if len(frames) < 3: raise DataError(f"need at least 3 frames to filter in time, got {len(frames)}")

@@ -101,8 +101,14 @@ def au_measures(points: np.ndarray, table: pd.DataFrame | None = None) -> pd.Dat
     return pd.DataFrame({f.feature: f.sign * MEASURES[f.measure](P, f.a, f.b) for f in au_features(table).itertuples()})
 
 # %% ../../nbs/21_micro.aus.ipynb #0a9cc40a
-def baseline_frames(points: np.ndarray, found: np.ndarray, onset: int | None = None, apex: int | None = None,
-                    n_baseline: int = 3, calm_fraction: float = 0.2, exclude: int = 5) -> np.ndarray:
+def baseline_frames(points: np.ndarray,          # (T, 478, 3) pose-normalised landmarks
+                    found: np.ndarray,           # (T,) bool: the frame has a face
+                    onset: int | None = None,    # onset frame index: `n_baseline` frames from it; None: the calmest frames
+                    apex: int | None = None,     # apex frame index: calm frames are chosen away from it
+                    n_baseline: int = 3,         # frames taken from `onset`
+                    calm_fraction: float = 0.2,  # share of the candidate frames taken as calm (when no onset frame has a face)
+                    exclude: int = 5,            # frames either side of `apex` never taken as calm
+                   ) -> np.ndarray:
     "Indices of neutral frames: `n_baseline` from `onset`, else the calmest `calm_fraction` (away from `apex`)."
     ok = np.flatnonzero(found)
     if not len(ok): raise DataError("no frame with a face: cannot form a neutral baseline")
@@ -117,15 +123,16 @@ def baseline_frames(points: np.ndarray, found: np.ndarray, onset: int | None = N
     k = max(1, int(round(calm_fraction * len(cand))))
     return np.sort(cand[np.argsort(energy, kind='stable')[:k]])
 
-def clip_au_intensities(track: LandmarkTrack,
+def clip_au_intensities(track: LandmarkTrack,           # one clip's landmarks and blendshapes (`landmarks.track_frames`)
                         onset: int | None = None,      # neutral baseline = frames from onset (else the calmest)
                         apex: int | None = None,       # kept away from when choosing calm frames
                         blend_weight: float = 0.3,     # share of the blendshape estimate in the mixed intensity
                         bs_scale: float = 0.1,         # blendshape score → IOD units
-                        n_baseline: int = 3,
-                        calm_fraction: float = 0.2,
+                        n_baseline: int = 3,           # frames from `onset` in the baseline
+                        calm_fraction: float = 0.2,    # share of frames taken as calm when there is no onset
                         points: np.ndarray | None = None,  # pose-normalised points (default: `normalise_pose(track)`)
-                        parts: bool = False) -> pd.DataFrame:  # also return the geometric and blendshape parts
+                        parts: bool = False,           # also return the geometric (`geo_`) and blendshape (`bs_`) parts
+                       ) -> pd.DataFrame:
     "Per-frame AU intensities (IOD units, 0 = the clip's neutral baseline): `frame`, `t`, `face_found`, `AU12_L`, `AU12_R`, `AU12`, ..."
     P = normalise_pose(track) if points is None else np.asarray(points, np.float64)
     found = track.face_found & ~np.isnan(P[:, 0, 0])
@@ -163,8 +170,12 @@ def au_columns(df: pd.DataFrame) -> list:
     return [c for c in df.columns if c.startswith('AU')]
 
 # %% ../../nbs/21_micro.aus.ipynb #e2458368
-def apex_features(intensities: pd.DataFrame, onset: int | None = None, offset: int | None = None,
-                  apex: int | None = None, smooth: int = 3) -> pd.Series:
+def apex_features(intensities: pd.DataFrame,  # per-frame AU intensities with `frame` (`clip_au_intensities`)
+                  onset: int | None = None,   # first frame number considered; None: the clip's first
+                  offset: int | None = None,  # last frame number considered; None: the clip's last
+                  apex: int | None = None,    # frame number used alone when no frame lies in [onset, offset]
+                  smooth: int = 3,            # centred moving-average window, frames (≤ 1: none)
+                 ) -> pd.Series:
     "Peak intensity per AU feature between `onset` and `offset` (frame numbers; default: whole clip)."
     cols = au_columns(intensities)
     if not cols: raise DataError("no AU columns (AU12, AU12_L, ...) in the intensity table")
@@ -206,8 +217,14 @@ def detect(intensities: pd.DataFrame, thresholds: pd.Series) -> pd.DataFrame:
     return intensities[cols].gt(thresholds[cols]).fillna(False).astype(bool)
 
 # %% ../../nbs/21_micro.aus.ipynb #fd434795
-def video_aus(path, fps: float | None = None, scale: float = 1.0, max_frames: int | None = None,
-              onset: int | None = None, blend_weight: float = 0.3, num_faces: int = 4) -> pd.DataFrame:
+def video_aus(path,                            # video file, folder of frames, or frames (see `track_frames`)
+              fps: float | None = None,        # frame rate, Hz (None: the video's, else 30)
+              scale: float = 1.0,              # frames are resized by this factor before detection
+              max_frames: int | None = None,   # stop after this many frames (None: all)
+              onset: int | None = None,        # onset frame index for the neutral baseline (None: the calmest frames)
+              blend_weight: float = 0.3,       # share of the blendshape estimate in the mixed intensity
+              num_faces: int = 4,              # most faces detected per frame
+             ) -> pd.DataFrame:
     "Per-frame `frame`, `t`, `face_found` and AU intensities of a video (baseline: `onset` or the calmest frames)."
     tr = track_frames(path, fps=fps, scale=scale, max_frames=max_frames, num_faces=num_faces)
     n = max(len(tr), 1)
@@ -316,7 +333,16 @@ def subject_folds(groups, k: int | None = None) -> list:
     if k is None or k >= len(u): return [groups == g for g in u]
     return [np.isin(groups, u[i::k]) for i in range(k)]
 
-def oof_side_proba(X, tL, tR, groups, aus, perm, sign, C: float = 0.3, k: int | None = None) -> np.ndarray:
+def oof_side_proba(X,                     # (n, d) flow features
+                   tL,                    # AU presence on the subject's left side (DataFrame, columns = aus)
+                   tR,                    # ... and on the right side
+                   groups,                # subject of each row: the folds leave whole subjects out
+                   aus,                   # AU numbers to detect
+                   perm,                  # feature permutation of the mirrored face (`flow.mirror_index`)
+                   sign,                  # ... and its sign flips
+                   C: float = 0.3,        # inverse L2 strength (sklearn's C) of every per-AU model
+                   k: int | None = None,  # subject folds: None = leave-one-subject-out
+                  ) -> np.ndarray:
     "Out-of-fold side probabilities (n, n_au, 2): inner leave-one-subject-out within `groups` (or `k` subject folds)."
     X = np.asarray(X, float); out = np.zeros((len(X), len(aus), 2))
     for te in subject_folds(groups, k):
@@ -328,8 +354,9 @@ def fit_detector(X,                          # (n, d) flow features of the train
                  tR: pd.DataFrame,           # ... and right side
                  groups,                     # subject of each row: the inner folds leave whole subjects out
                  aus: list,                  # AU numbers to detect
-                 perm, sign,                 # the mirror map of the features (`flow.mirror_index`)
-                 C: float = 0.3,             # L2 strength of every per-AU model
+                 perm,                       # the mirror map of the features (`flow.mirror_index`): permutation ...
+                 sign,                       # ... and sign flips
+                 C: float = 0.3,             # inverse L2 strength (sklearn's C) of every per-AU model
                  k: int | None = None):      # inner folds: None = leave-one-subject-out
     "An `AUDetector` fitted on all rows, thresholds at best F1 on out-of-fold probabilities; and those OOF probabilities."
     oof = oof_side_proba(X, tL, tR, groups, aus, perm, sign, C, k)

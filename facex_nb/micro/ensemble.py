@@ -108,7 +108,12 @@ def margins_of(p: np.ndarray) -> np.ndarray:
     "Difference between the two best class probabilities of each row."
     srt = np.sort(p, 1); return srt[:, -1] - srt[:, -2]
 
-def choose_margin(p: np.ndarray, y, classes, grid, route_cost: float) -> float:
+def choose_margin(p: np.ndarray,     # (n, n_class) out-of-fold vote probabilities
+                  y,                 # true class per row
+                  classes,           # class labels in the column order of `p`
+                  grid,              # candidate margins (best minus second-best probability)
+                  route_cost: float, # cost of routing one clip (to the LLM), in units of one unrouted error
+                 ) -> float:
     "Margin minimising errors-not-routed + `route_cost` × routed on out-of-fold vote probabilities (ties: smallest)."
     wrong = np.asarray(classes)[p.argmax(1)] != np.asarray(y); mg = margins_of(p)
     cost = [(wrong & (mg >= m)).sum() + route_cost * (mg < m).sum() for m in grid]
@@ -149,13 +154,15 @@ class FoldModel:
 
 def fit_fold(Xd,                       # (n, d) detector features (ROI flow at the apex window)
              Xm,                       # (n, m) motion-classifier features (MDMO + ROI flow)
-             tL: pd.DataFrame,         # AU presence per side (columns = aus) ...
-             tR: pd.DataFrame,
+             tL: pd.DataFrame,         # AU presence on the subject's left side (columns = aus) ...
+             tR: pd.DataFrame,         # ... and right side
              y,                        # emotion class per clip
              groups,                   # subject per clip (inner folds leave whole subjects out)
              aus: list,                # AUs to detect
-             perm, sign,               # mirror map of Xd (`flow.mirror_index`)
-             cfg: NestedConfig) -> FoldModel:
+             perm,                     # mirror map of Xd (`flow.mirror_index`): permutation ...
+             sign,                     # ... and sign flips
+             cfg: NestedConfig,        # the unfitted knobs (class set, C, grids, route cost, inner folds)
+            ) -> FoldModel:
     "Fit every part on these rows only (the training subjects): inner folds give OOF members → weights, margin."
     Xd, Xm, y, groups = np.asarray(Xd, float), np.asarray(Xm, float), np.asarray(y), np.asarray(groups)
     classes = class_labels(cfg.class_set)

@@ -107,8 +107,12 @@ def _disc(centre, r, w, h):
     flat = np.flatnonzero((xs - centre[0]) ** 2 + (ys - centre[1]) ** 2 <= max(r, 1.0) ** 2)
     return flat, np.array([xs.ravel()[flat].mean(), ys.ravel()[flat].mean()]) if len(flat) else np.asarray(centre, float)
 
-def face_crop(points: np.ndarray, iod_px: float = 48, rois: pd.DataFrame | None = None,
-              box=(-1.25, 1.25, -0.95, 1.95), stable_radius: float = 0.06) -> FaceCrop:
+def face_crop(points: np.ndarray,               # (478, 2+) landmark pixels of one frame
+              iod_px: float = 48,                # crop scale: inter-ocular distance in crop pixels
+              rois: pd.DataFrame | None = None,  # ROI discs (`name`, `ids`, `radius` in IOD); None: `roi_list()`
+              box=(-1.25, 1.25, -0.95, 1.95),    # crop extent (x0, x1, y0, y1), IOD from the eye midpoint (y down)
+              stable_radius: float = 0.06,       # radius of the stable-point discs (the rigid-motion reference), IOD
+             ) -> FaceCrop:
     "A `FaceCrop` from one frame's (478, 2+) landmark pixels; `box` = (x0, x1, y0, y1) in IOD around the eye midpoint."
     from scipy import sparse
     P = np.asarray(points, np.float64)[:, :2]
@@ -199,7 +203,8 @@ def clip_roi_flow(frames,                     # BGR or gray uint8 frames of one 
                   onset: int | None = None,   # onset frame index (for `onset3`)
                   evm_alpha: float = 0.0,     # > 0: Eulerian magnification of the crops before the flow
                   fps: float = 200,           # frame rate (for `evm_alpha`)
-                  mdmo_at=None) -> dict:      # frame indices whose MDMO features are averaged
+                  mdmo_at=None,               # frame indices whose MDMO features are averaged
+                 ) -> dict:
     "ROI flow `(T_measured, n_roi, 2)` from the baseline to each measured frame, MDMO at `mdmo_at`, ms per frame."
     frames = list(frames)
     if not frames: raise DataError("no frames")

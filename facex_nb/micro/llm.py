@@ -62,8 +62,12 @@ Rules:
 def _fmt(v):
     return f"{v:.2f}" if isinstance(v, (float, np.floating)) else ('' if v is None else str(v))
 
-def build_prompt(aus, rules: pd.DataFrame | None, allowed_labels, dataset_context: str = '',
-                 ensemble_scores: dict | None = None) -> list:
+def build_prompt(aus,                         # detected AUs (anything `normalise_aus` reads)
+                 rules: pd.DataFrame | None,  # rule table shown in the prompt; None or empty: none shown
+                 allowed_labels,              # labels the answer may choose
+                 dataset_context: str = '',   # one line about the data ('': "unspecified")
+                 ensemble_scores: dict | None = None,  # class -> score, listed highest first; None: not shown
+                ) -> list:
     "Chat messages asking for a `{label, confidence, rationale, aus_used}` JSON answer for one case."
     det = normalise_aus(aus)
     au_lines = '\n'.join(f"- AU{r.au} side={r.side} intensity={_fmt(r.intensity)}" for r in det.itertuples()) or '- (none)'
@@ -183,8 +187,12 @@ VALIDATION_CHECKS = {
     'constraints': ('label satisfies the hard constraints (requires_any / forbids) given the detected AUs', _check_constraints),
 }
 
-def validate_answer(answer, allowed_labels, detected_aus, constraints: pd.DataFrame | None = None,
-                    dataset: str = '*') -> list:
+def validate_answer(answer,                                   # parsed JSON answer; None: no JSON object was found
+                    allowed_labels,                           # labels the answer may choose
+                    detected_aus,                             # set of AU numbers, or anything `normalise_aus` reads
+                    constraints: pd.DataFrame | None = None,  # hard constraints (`label`, `dataset`, `requires_any`, `forbids`); None: none
+                    dataset: str = '*',                       # constraint rows of this dataset (and of '*') apply
+                   ) -> list:
     "Error messages for an answer (empty list = valid); `answer` None means no JSON object was found."
     if not isinstance(answer, dict): return ["the reply contains no JSON object"]
     det = detected_aus if isinstance(detected_aus, set) else set(normalise_aus(detected_aus).au)
@@ -197,11 +205,11 @@ OUTPUT_MODES = ('json_schema', 'json_object', 'prompt')   # probe order, see `ou
 
 ENV_VARS = pd.DataFrame([
     ('FACEX_LLM_BASE_URL', 'OPENAI_BASE_URL', 'base_url', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (default: OpenAI when a key is set)'),
-    ('FACEX_LLM_MODEL', None, 'model', 'model name sent with each request (default gpt-3.5-turbo)'),
+    ('FACEX_LLM_MODEL', '', 'model', 'model name sent with each request (default gpt-3.5-turbo)'),
     ('FACEX_LLM_API_KEY', 'OPENAI_API_KEY', 'api_key', 'bearer key; read from the environment only, never written anywhere'),
-    ('FACEX_LLM_TIMEOUT', None, 'timeout', 'wall-clock seconds per chat call, retries included (default 60)'),
-    ('FACEX_LLM_OUTPUT', None, 'output_mode', f"auto (probe once) or one of {', '.join(OUTPUT_MODES)}"),
-], columns=['variable', 'alias', 'field', 'meaning'])
+    ('FACEX_LLM_TIMEOUT', '', 'timeout', 'wall-clock seconds per chat call, retries included (default 60)'),
+    ('FACEX_LLM_OUTPUT', '', 'output_mode', f"auto (probe once) or one of {', '.join(OUTPUT_MODES)}"),
+], columns=['variable', 'alias', 'field', 'meaning'])   # alias '' = none (a None would read as NaN, and os.environ.get(NaN) raises)
 
 def safe_endpoint(url: str | None) -> str | None:
     "`url` without user info, query or fragment (what may be recorded)."
@@ -404,8 +412,13 @@ def _request(messages, cfg, fmt, deadline, max_tokens=None) -> dict:
             time.sleep(wait)
     return out | dict(error=f"{out['error']} (gave up after {out['requests']} requests)")
 
-def chat(messages: list, cfg: LLMConfig, fmt: dict | None = None, use_cache: bool = True, cache_only: bool = False,
-         cache_root: Path | None = None) -> dict:
+def chat(messages: list,                  # chat messages (`role`, `content`)
+         cfg: LLMConfig,                  # endpoint, model, timeout, retries
+         fmt: dict | None = None,         # `response_format` request field (see `response_format`); None: not sent
+         use_cache: bool = True,          # answer from the disk cache when this exact request was made before
+         cache_only: bool = False,        # never call the endpoint: a cache miss is an error reply
+         cache_root: Path | None = None,  # cache folder (default `llm_cache_dir()`)
+        ) -> dict:
     "One chat call → `dict(text, from_cache, requests, kind, error, seconds, …)`; never raises for endpoint faults."
     t0 = time.monotonic()
     root = Path(cache_root) if cache_root else llm_cache_dir()
@@ -451,17 +464,18 @@ def _reask(errs, allowed, det):
 
 def resolve_ambiguous(sample,                 # detected AUs, or a dict/row with `aus`
                       fallback_label,         # kept unless a valid answer comes (see `rules_fallback`)
-                      allowed_labels,
+                      allowed_labels,         # labels the answer may choose
                       rules: pd.DataFrame | None = None,    # rule table shown in the prompt (e.g. `rules.rules_table`)
                       constraints: pd.DataFrame | None = 'default',  # hard constraints answers must respect
-                      dataset: str = 'casme2',
+                      dataset: str = 'casme2',               # constraint rows of this dataset (and of '*') apply
                       dataset_context: str = '',             # one line about the data, for the prompt
                       ensemble_scores: dict | None = None,   # class -> score, shown in the prompt
                       config: LLMConfig | None = None,       # default `LLMConfig.from_env()`
                       cache_only: bool = False,              # replay cached answers only, never call the endpoint
-                      use_cache: bool = True,
+                      use_cache: bool = True,                # answer from the disk cache when the same request was made before
                       cache_root=None,                       # default `llm_cache_dir()`
-                      mode: str | None = None) -> dict:      # output mode (default: `output_mode(config)`)
+                      mode: str | None = None,               # output mode (default: `output_mode(config)`)
+                     ) -> dict:
     "Ask the LLM about one ambiguous clip → label, `outcome` (one of `OUTCOMES`), `source` (llm/fallback) and the record."
     cfg = config or LLMConfig.from_env()
     allowed = list(allowed_labels)
@@ -512,7 +526,12 @@ class CircuitBreaker:
             if self.run >= self.after: self.reason = f"circuit open after {self.run} consecutive failed clips (last: {r['status'][:160]})"
         elif r['outcome'] in ('valid', 'corrected', 'rejected'): self.run = 0
 
-def rules_fallback(scores: dict, detected_aus, allowed_labels, constraints='default', dataset: str = 'casme2') -> str | None:
+def rules_fallback(scores: dict,           # class -> score (e.g. the ensemble's)
+                   detected_aus,           # detected AUs (anything `normalise_aus` reads)
+                   allowed_labels,         # candidate labels; their order breaks ties
+                   constraints='default',  # hard constraints table; 'default': `default_constraints()`
+                   dataset: str = 'casme2',  # constraint rows of this dataset (and of '*') apply
+                  ) -> str | None:
     "The highest-scoring candidate (ties: `allowed_labels` order) that satisfies the hard constraints given the detected AUs; else the top one."
     allowed = list(allowed_labels)
     cands = sorted((k for k in scores if k in allowed), key=lambda k: (-float(scores[k]), allowed.index(k)))
@@ -533,14 +552,17 @@ def _clip_rows(clips, allowed, constraints, dataset) -> list:
     return rows
 
 def resolve_clips(clips,                       # DataFrame/list of dicts: `clip`, `aus` (detected AUs), `scores` {class: score}, [`fallback`]
-                  allowed_labels,
+                  allowed_labels,              # labels the answers may choose
                   out_dir=None,                # run folder: writes `llm/calls.jsonl`, `llm/answers.csv`, `llm/accounting.json`
                   *, rules: pd.DataFrame | None = None,   # rule table shown in the prompt (e.g. `rules.rules_table(dataset)`)
-                  dataset: str = 'casme2',
+                  dataset: str = 'casme2',     # dataset of the AU strings and of the constraint rows that apply
                   dataset_context: str = '',   # one line about the data, for the prompt
                   constraints='default',       # hard constraints (default `micro.rules.HARD_CONSTRAINTS`)
                   config: LLMConfig | None = None,   # default `LLMConfig.from_env()`
-                  cache_only: bool = False, use_cache: bool = True, cache_root=None) -> tuple:
+                  cache_only: bool = False,    # replay cached answers only, never call the endpoint
+                  use_cache: bool = True,      # answer from the disk cache when the same request was made before
+                  cache_root=None,             # default `llm_cache_dir()`
+                 ) -> tuple:
     "Ask the LLM about each ambiguous clip → `(answers DataFrame, accounting dict)`; see the markdown above."
     cfg = config or LLMConfig.from_env()
     rows, t0 = _clip_rows(clips, allowed_labels, constraints, dataset), time.monotonic()
@@ -581,7 +603,11 @@ def resolve_clips(clips,                       # DataFrame/list of dicts: `clip`
     if out_dir is not None: record_llm_run(Path(out_dir)/'llm', answers, acct, calls, cfg)
     return answers, acct
 
-def record_llm_run(folder: Path, answers: pd.DataFrame, acct: dict, calls: list, cfg: LLMConfig):
+def record_llm_run(folder: Path,           # the run's `llm/` folder (created when missing)
+                   answers: pd.DataFrame,  # one row per clip (`resolve_clips`)
+                   acct: dict,             # accounting: outcome counts, requests, seconds, mode
+                   calls: list,            # one dict per chat call: prompt, raw answer, errors
+                   cfg: LLMConfig):        # the endpoint config: its API key must appear in none of the files
     "Write `calls.jsonl` (prompts + raw answers), `answers.csv`, `accounting.json`; refuses to write the key."
     folder.mkdir(parents=True, exist_ok=True)
     texts = {'calls.jsonl': ''.join(json.dumps(k, default=str) + '\n' for k in calls),
@@ -591,8 +617,14 @@ def record_llm_run(folder: Path, answers: pd.DataFrame, acct: dict, calls: list,
         (folder/name).write_text(text)
 
 # %% ../../nbs/26_micro.llm.ipynb #9504897f
-def resolve_batch(cases: pd.DataFrame, allowed_labels, aus_col: str = 'aus', pred_col: str = 'pred',
-                  ambiguous_col: str = 'ambiguous', score_prefix: str = 'p_', **kw) -> pd.DataFrame:
+def resolve_batch(cases: pd.DataFrame,               # one row per clip: detected AUs, predicted label, ambiguity flag, class scores
+                  allowed_labels,                    # labels the LLM may choose
+                  aus_col: str = 'aus',              # column of detected AUs
+                  pred_col: str = 'pred',            # column of the predicted label (kept unless the LLM answers validly)
+                  ambiguous_col: str = 'ambiguous',  # bool column: ask the LLM about this clip (no such column: none asked)
+                  score_prefix: str = 'p_',          # class score columns are named `<prefix><class>`
+                  **kw,                              # passed on to `resolve_clips`
+                 ) -> pd.DataFrame:
     "`cases` + `llm_label`, `llm_outcome`, `llm_status`, `llm_errors`, `final` (the label to evaluate)."
     cases = cases.reset_index(drop=True)
     out = pd.DataFrame(dict(llm_label=None, llm_outcome='not-ambiguous', llm_status='', llm_errors='', final=cases[pred_col]))

@@ -63,12 +63,12 @@ class LocalLLMServer:
                  port: int = 0,                 # 0 = pick a free one
                  host: str = '127.0.0.1',       # loopback only
                  alias: str = LOCAL_ALIAS,      # model name the server answers to
-                 n_ctx: int = 4096,
+                 n_ctx: int = 4096,             # context window, tokens
                  threads: int = 1,              # 1: no thread barriers, fastest on a shared or busy CPU
-                 startup_timeout: float = 120.0,
+                 startup_timeout: float = 120.0,  # seconds to wait until it serves `/v1/models`
                  stop_grace: float = 5.0,       # seconds between SIGTERM and SIGKILL
                  log_path=None,                 # server output (default: cache_dir()/'llm_server'/<port>.log)
-                 extra_args=()):
+                 extra_args=()):                # more `llama_cpp.server` command-line arguments
         if host not in LOOPBACK: raise FacexError(f"the local LLM server binds loopback only ({', '.join(LOOPBACK)}), not {host!r}")
         self.model, self.port, self.host, self.alias, self.n_ctx = model, int(port or 0), host, alias, n_ctx
         self.threads = int(threads or 1)
@@ -168,8 +168,16 @@ class LocalLLMServer:
 # %% ../../nbs/26b_micro.llm_server.ipynb #a3e60f3a
 def _interrupt(signum, frame): raise KeyboardInterrupt
 
-def serve(model=None, port: int = 0, host: str = '127.0.0.1', n_ctx: int = 4096, threads: int = 1,
-          startup_timeout: float = 120.0, log_path=None, until=None, out=print) -> int:
+def serve(model=None,                      # .gguf path or asset name (default: `LOCAL_MODEL`)
+          port: int = 0,                   # 0 = pick a free one
+          host: str = '127.0.0.1',         # loopback only
+          n_ctx: int = 4096,               # context window, tokens
+          threads: int = 1,                # CPU threads of the server
+          startup_timeout: float = 120.0,  # seconds to wait until it serves `/v1/models`
+          log_path=None,                   # server output (default: cache_dir()/'llm_server'/<port>.log)
+          until=None,                      # callable polled every 0.2 s, true: stop; None: run until Ctrl-C/SIGTERM
+          out=print,                       # where the status lines go
+         ) -> int:
     "Serve until Ctrl-C/SIGTERM (or `until()` is true); prints the base URL and the variables that point the LLM step at it."
     import threading
     main = threading.current_thread() is threading.main_thread()

@@ -29,7 +29,8 @@ def clip_motion(frames,                    # BGR uint8 frames of one clip
                 apex: int | None = None,   # apex frame index; None: peak of the FACS projection
                 flow: dict | None = None,  # `flow.clip_roi_flow` settings over DEFAULT_FLOW
                 window: int = 2,           # apex window half-width, frames
-                fps: float = 200.0) -> dict:
+                fps: float = 200.0,        # frame rate, Hz (for `evm_alpha` in `flow`)
+               ) -> dict:
     "Per-frame ROI flow `(T, n_roi, 2)`, MDMO `(n_roi, 2)` at the apex window, the apex and the window."
     frames = list(frames)
     if not frames: raise DataError("no frames")
@@ -41,8 +42,12 @@ def clip_motion(frames,                    # BGR uint8 frames of one clip
     md = fl.clip_roi_flow(frames, pts, win, onset=onset, fps=fps, mdmo_at=set(win), **cfg)
     return dict(per_frame=res['roi_flow'], mdmo=md['mdmo'], apex=apex, window=win, ms=res['ms'])
 
-def evidence_vectors(motion: dict, amplify: str = 'flow_bp', fps: float = 200.0, alpha: float = FLOW_BP['alpha'],
-                     band=FLOW_BP['band']) -> tuple[np.ndarray, np.ndarray]:
+def evidence_vectors(motion: dict,                     # one clip's `clip_motion`
+                     amplify: str = 'flow_bp',         # one of AMPLIFY: 'flow_bp' magnifies the ROI-flow trajectory, 'none' not
+                     fps: float = 200.0,               # frame rate, Hz (for `flow_bp`)
+                     alpha: float = FLOW_BP['alpha'],  # flow_bp magnification
+                     band=FLOW_BP['band'],             # flow_bp temporal band, Hz
+                    ) -> tuple[np.ndarray, np.ndarray]:
     "`(Xd, Xm)` of one clip's `clip_motion`: apex-window ROI flow (magnified when `amplify='flow_bp'`), and MDMO + it."
     if amplify not in AMPLIFY: raise FacexError(f"amplify must be one of {AMPLIFY}, got {amplify!r}")
     per = np.asarray(motion['per_frame'], float)
@@ -62,7 +67,11 @@ def first_frame_landmarks(frame, landmarker=None) -> np.ndarray:
     h, w = frame.shape[:2]
     return r.landmarks * np.array([w, h, w])
 
-def clips_motion(clips: pd.DataFrame, flow: dict | None = None, window: int = 2, fps: float = 200.0, verbose: bool = False):
+def clips_motion(clips: pd.DataFrame,        # a `MicroData.clips` table (frames, sheet onset/apex)
+                 flow: dict | None = None,   # `flow.clip_roi_flow` settings over DEFAULT_FLOW
+                 window: int = 2,            # apex window half-width, frames
+                 fps: float = 200.0,         # frame rate, Hz (for `evm_alpha` in `flow`)
+                 verbose: bool = False):     # print progress every 50 clips
     "`clip_motion` of every clip of a `MicroData.clips` table (sheet onset/apex), and the skipped clips `(item, reason)`."
     from facex_nb.data.casme_samm import read_frames, clip_frames, frame_number
     from facex_nb.micro.landmarks import make_landmarker
@@ -206,10 +215,11 @@ def sheet_loso(au_strings,                 # the sheet's AU strings, one per cli
                labels,                     # class per clip (of `class_set`)
                subjects,                   # subject per clip: the LOSO groups
                model: str = 'learned',     # one of SHEET_MODELS
-               class_set: str = 'casme2_5',
-               C: float = 1.0,             # logistic regression L2 strength
+               class_set: str = 'casme2_5',  # emotion class set (`data.casme_samm.CLASS_SETS`)
+               C: float = 1.0,             # logistic regression: inverse L2 strength (sklearn's C)
                w_rules: float = 0.5,       # weight of the rules in 'ensemble'
-               temperature: float = 0.2) -> pd.DataFrame:  # softmax temperature of the rule scores
+               temperature: float = 0.2,   # softmax temperature of the rule scores
+              ) -> pd.DataFrame:
     "LOSO predictions `subject, truth, pred` of `model` on a coding sheet."
     if model not in SHEET_MODELS: raise FacexError(f"model must be one of {SHEET_MODELS}, got {model!r}")
     ds, _, classes = class_set_info(class_set)
