@@ -78,7 +78,7 @@ class VideoEvidence:
 def video_evidence(source,                   # video path, or an iterable of BGR frames / image paths
                    flow: dict,               # the pipeline's flow settings (`HybridPipeline.flow`)
                    fps: float | None = None, # default: the container's (30 for frames)
-                   max_frames: int | None = None,
+                   max_frames: int | None = None,   # stop after this many frames (None: the whole video)
                    reanchor: bool = True,    # False: one baseline per face appearance (forced re-anchors only)
                    keep_crops: bool = True,  # keep each frame's face crop (≈17 KB) for MDMO at event apexes
                    landmarker=None,          # a MediaPipe VIDEO-mode landmarker (default: a new one, closed here)
@@ -233,7 +233,12 @@ def au_frame_table(ev: VideoEvidence, pipeline, E: np.ndarray | None = None) -> 
 EVENT_COLUMNS = SPOT_COLUMNS + ['label', 'confidence', 'active_aus', 'rules_fired', 'rules_label', 'au_clf_label',
                                 'motion_clf_label', 'margin', 'routed_to_llm', 'llm_answer']
 
-def explain_event(ev: VideoEvidence, apex: int, pipeline, E: np.ndarray | None = None, flow_fn=None) -> dict:
+def explain_event(ev: VideoEvidence,             # the streamed evidence of the video (`video_evidence`)
+                  apex: int,                    # frame index of the event's apex
+                  pipeline,                     # the fitted `HybridPipeline`
+                  E: np.ndarray | None = None,  # amplified ROI flow of every frame (default: `amplified_flow(ev, pipeline)`)
+                  flow_fn=None,                 # flow function for MDMO at the apex (default: the pipeline's algorithm)
+                 ) -> dict:
     "`HybridPipeline.explain` of the event whose apex is frame `apex`: its baseline segment is the clip."
     E = amplified_flow(ev, pipeline) if E is None else E
     k = int(ev.frames.segment.iat[apex])
@@ -265,7 +270,12 @@ def explain_events(ev: VideoEvidence, events: pd.DataFrame, pipeline, E: np.ndar
     return pd.DataFrame(rows, columns=EVENT_COLUMNS + [f'p_{c}' for c in pipeline.model.classes])
 
 # %% ../../nbs/27_micro.video.ipynb #d7f83ecf
-def write_overlay(src, frames: pd.DataFrame, events: pd.DataFrame, out_mp4, fps: float | None = None) -> int:
+def write_overlay(src,                     # the input video
+                  frames: pd.DataFrame,     # per-frame table of `analyse_video` (AU columns, face_found, event)
+                  events: pd.DataFrame,     # explained events (onset, offset, label)
+                  out_mp4,                  # overlay video to write (mp4v)
+                  fps: float | None = None, # default: the container's, else 25
+                 ) -> int:
     "Annotated copy of `src`; returns the number of frames written."
     cap = cv2.VideoCapture(str(src))
     fps = fps or cap.get(cv2.CAP_PROP_FPS) or 25.0
@@ -297,14 +307,14 @@ class MicroVideoResult:
     events: pd.DataFrame     # EVENT_COLUMNS + p_<class> (ensemble probabilities)
     summary: dict = field(default_factory=dict)
 
-def analyse_video(path,
+def analyse_video(path,                         # video file, or an iterable of BGR frames / image paths
                   pipeline=None,                 # a fitted HybridPipeline or a path (default: `load_pipeline()`)
                   class_set: str | None = None,  # check: the class set the pipeline must have been fitted for
                   out_csv=None,                  # per-frame CSV to write
                   out_mp4=None,                  # overlay video to write
                   events_csv=None,               # events CSV to write
                   fps: float | None = None,      # default: the container's
-                  max_frames: int | None = None,
+                  max_frames: int | None = None, # stop after this many frames (None: the whole video)
                   kinds=('micro', 'macro'),      # event kinds kept (`spotting.spot`)
                   k: float = 5.0,                # spotting threshold in robust noise σ
                   reanchor: bool = True,         # re-anchor the baseline on calm windows (`VIDEO_SETTINGS`)
