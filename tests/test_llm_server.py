@@ -7,7 +7,10 @@ CLI = [sys.executable, '-c', 'import sys; from facex_nb.cli import main; sys.exi
 
 
 def _start(*args):
-    p = subprocess.Popen(CLI + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # SIGINT back to its default in the child: a parent that ignores it (a non-interactive shell's `&`, some CI runners)
+    # would hand the ignore down, and Python then never raises KeyboardInterrupt; a user's terminal does not ignore it
+    p = subprocess.Popen(CLI + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines, errs, done = [], [], threading.Event()
     def read():
         for line in p.stdout:
