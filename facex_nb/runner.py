@@ -5,6 +5,7 @@
 # %% ../nbs/06_runner.ipynb #4d26abf4
 from __future__ import annotations
 import os, sys, json, time, traceback, hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
@@ -13,9 +14,9 @@ from .core import (FacexError, repo_root, reports_dir, scratch_dir, dataset_path
                            sha256_file, provenance, git_sha)
 
 # %% auto #0
-__all__ = ['PROFILES', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'kernel_manager_to', 'dataset_fingerprint',
-           'data_status', 'code_files', 'code_fingerprint', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves',
-           'reproduce']
+__all__ = ['PROFILES', 'EXECUTORS', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'kernel_manager_to',
+           'dataset_fingerprint', 'data_status', 'code_files', 'code_fingerprint', 'out_dir_for', 'run_key', 'execute',
+           'write_index', 'waves', 'local_executor', 'get_executor', 'reproduce']
 
 # %% ../nbs/06_runner.ipynb #e7c076da
 PROFILES = ('smoke', 'quick', 'full')
@@ -179,22 +180,46 @@ def waves(runs: list[Run]) -> list[list[Run]]:
         out.append(ready); done |= {r.name for r in ready}; left = [r for r in left if r not in ready]
     return out
 
+# %% ../nbs/06_runner.ipynb #a1e0c002
+@contextmanager
+def local_executor(jobs: int = 1, scheduler=None, log=partial(print, flush=True)):
+    "The default executor: the runs of a wave in `jobs` threads of this process."
+    if scheduler is not None: raise FacexError("the local executor takes no scheduler address; choose a distributed executor for one")
+    with ThreadPoolExecutor(max(1, jobs)) as ex:
+        yield lambda wave, force: list(ex.map(lambda r: execute(r, force=force, log=log), wave))
+
+EXECUTORS = {'local': local_executor}
+
+def get_executor(name: str):
+    "The executor factory called `name`: `EXECUTORS` here, else `facex_nb.cluster.EXECUTORS` (imported only then)."
+    if name in EXECUTORS: return EXECUTORS[name]
+    try: from facex_nb import cluster
+    except ImportError as e:
+        raise FacexError(f"executor {name!r} is not built in ({', '.join(EXECUTORS)}) and facex_nb.cluster, "
+                         f"which provides the distributed ones, cannot be imported: {e}") from None
+    found = getattr(cluster, 'EXECUTORS', {})
+    if name not in found: raise FacexError(f"unknown executor {name!r}; choose one of {', '.join([*EXECUTORS, *found])}")
+    return found[name]
+
 # %% ../nbs/06_runner.ipynb #331ca611
 def reproduce(profile: str = 'quick',         # registry profile: 'smoke', 'quick' or 'full'
               only=None,                      # glob or list of globs on run names; None: every run of `profile`
               jobs: int = 1,                  # runs executed in parallel within a wave of independent runs
               force: bool = False,            # re-run even a run whose last record is ok for the same key
               log=partial(print, flush=True), # called with each progress line
+              executor: str = 'local',        # where runs execute: 'local' (threads here) or a `facex_nb.cluster` executor
+              scheduler: str | None = None,   # the distributed executor's scheduler address (None: its default)
              ) -> list[dict]:                 # one record per run
     "Run every registered experiment of `profile` (names matching the `only` globs); returns their records."
     from fnmatch import fnmatch
     runs = load_registry(profile)
     if only: runs = [r for r in runs if any(fnmatch(r.name, pat) for pat in ([only] if isinstance(only, str) else only))]
     if not runs: raise FacexError(f"no registered run of profile {profile!r} matches {only!r}")
-    log(f"facex reproduce: profile {profile}, {len(runs)} run(s), {jobs} job(s)")
+    factory = get_executor(executor)
+    log(f"facex reproduce: profile {profile}, {len(runs)} run(s), {jobs} job(s), executor {executor}")
     recs = []
-    for wave in waves(runs):
-        with ThreadPoolExecutor(max(1, jobs)) as ex: recs += list(ex.map(lambda r: execute(r, force=force, log=log), wave))
+    with factory(jobs=jobs, scheduler=scheduler, log=log) as run_wave:
+        for wave in waves(runs): recs += run_wave(wave, force)
     for root in {Path(r['out_dir']).parents[1] for r in recs if r.get('out_dir')}: log(f"index: {write_index(root)}")
     n = {s: sum(r['status'] == s for r in recs) for s in ('ok', 'failed', 'skipped')}
     log(f"done: {n['ok']} ok, {n['failed']} failed, {n['skipped']} skipped")
