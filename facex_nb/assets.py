@@ -87,6 +87,8 @@ def _from_installed(a: Asset) -> bool:
 
 def fetch_assets(names=None, force: bool = False, verbose: bool = True) -> dict:
     "Make `names` (default: all) available in the cache; returns {name: 'cached'|'installed'|'fetched'|'assets_dir'}."
+    if unknown := [n for n in (names or []) if n not in ASSETS]:
+        raise AssetError(f"unknown asset(s) {', '.join(map(repr, unknown))}; known: {', '.join(ASSETS)}")
     todo = [ASSETS[n] for n in (names or ASSETS)]
     status, by_wheel = {}, {}
     for a in todo:

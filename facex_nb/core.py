@@ -4,15 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #547bdd68
 from __future__ import annotations
-import os, sys, json, hashlib, random, subprocess, platform, datetime
+import os, sys, json, hashlib, random, subprocess, platform, datetime, contextlib, tempfile, errno, stat
 from pathlib import Path
 from importlib import metadata
 
 # %% auto #0
-__all__ = ['DATASET_LAYOUTS', 'QUIET_ENV', 'IMAGE_EXTS', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError', 'DataError', 'AssetError',
-           'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir', 'config_file', 'load_config', 'data_root',
-           'dataset_path', 'sha256_file', 'sha256_json', 'set_seed', 'quiet_startup', 'git_sha', 'package_versions',
-           'provenance', 'save_table', 'save_fig']
+__all__ = ['DATASET_LAYOUTS', 'QUIET_ENV', 'IMAGE_EXTS', 'MAX_PIXELS', 'MODE_NOTES', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError',
+           'DataError', 'AssetError', 'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir', 'config_file',
+           'load_config', 'data_root', 'dataset_path', 'sha256_file', 'sha256_json', 'set_seed', 'quiet_startup',
+           'decode_image', 'git_sha', 'package_versions', 'provenance', 'save_table', 'save_fig', 'OutputError',
+           'check_output', 'check_outputs', 'atomic_output']
 
 # %% ../nbs/00_core.ipynb #5b7d5556
 class FacexError(Exception):
@@ -67,9 +68,13 @@ def load_config() -> dict:
 
 # %% ../nbs/00_core.ipynb #c625b4ed
 def data_root() -> Path | None:
-    "The folder holding the datasets, or None when nothing is configured or found."
-    if os.environ.get('FACEX_DATA'): return Path(os.environ['FACEX_DATA']).expanduser()
-    if (cfg := load_config()).get('data_root'): return Path(cfg['data_root']).expanduser()
+    "The folder holding the datasets, or None when nothing is configured or found; a configured folder that does not exist is a `DataError`."
+    for where, value in (('FACEX_DATA', os.environ.get('FACEX_DATA')), (f'data_root in {config_file()}', load_config().get('data_root'))):
+        if value:
+            p = Path(value).expanduser()
+            if not p.is_dir(): raise DataError(f"{where} = {value!r}: no such folder (a typo?). Point it at the folder holding "
+                                               f"fer2013/, casme2/, samm/, or unset it to use the embedded demo sample.")
+            return p
     for base in filter(None, [repo_root(), repo_root(Path.cwd())]):
         if (base.parent/'shared'/'data').is_dir(): return base.parent/'shared'/'data'
     return None
@@ -82,8 +87,10 @@ DATASET_LAYOUTS = {
 }
 
 def dataset_path(name: str, required: bool = True) -> Path | None:
-    "The folder of dataset `name`; a `DataError` naming the expected layout when it is missing."
+    "The folder of dataset `name`; a `DataError` naming the expected layout when it is missing (or configured and absent)."
     cfg_path = (load_config().get('datasets') or {}).get(name)
+    if cfg_path and not Path(cfg_path).expanduser().exists():   # named explicitly: a typo, never "not configured"
+        raise DataError(f"datasets.{name} = {cfg_path!r} in {config_file()}: no such path. Expected {DATASET_LAYOUTS.get(name, name + '/')}.")
     root = data_root()
     p = Path(cfg_path).expanduser() if cfg_path else (root/name if root else None)
     if p is not None and p.exists(): return p
@@ -134,6 +141,78 @@ quiet_startup()
 
 # %% ../nbs/00_core.ipynb #8f9643b7
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.pgm', '.tif', '.tiff', '.webp')
+
+# %% ../nbs/00_core.ipynb #14f14523
+MAX_PIXELS = 50_000_000   # larger images are refused from their header (a 16000×12000 photo decodes to ~0.6 GB per copy)
+MODE_NOTES = {'1': '1-bit image read as 0/255', 'P': 'palette image expanded to colour', 'PA': 'palette image expanded to colour',
+              'CMYK': 'CMYK converted to BGR', 'LA': 'alpha channel ignored', 'RGBA': 'alpha channel ignored'}   # PIL mode -> note
+
+_EXIF_UPRIGHT = {   # EXIF orientation -> the view that shows the image upright (PIL's ImageOps.exif_transpose, on arrays)
+    2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1], 5: lambda a: a.swapaxes(0, 1),
+    6: lambda a: a[::-1].swapaxes(0, 1), 7: lambda a: a.swapaxes(0, 1)[::-1, ::-1], 8: lambda a: a[:, ::-1].swapaxes(0, 1)}
+
+def _image_bytes(src, name):
+    if isinstance(src, (bytes, bytearray, memoryview)): return bytes(src), name or 'image bytes'
+    p = Path(src)
+    try: st = p.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP: raise DataError(f"symlink loop: {p}") from None
+        if p.is_symlink(): raise DataError(f"dangling symlink: {p} -> {os.readlink(p)}") from None
+        if e.errno == errno.ENOENT: raise DataError(f"image not found: {p}") from None
+        raise DataError(f"cannot read {p}: {e.strerror or e}") from None
+    if stat.S_ISDIR(st.st_mode): raise DataError(f"{p} is a folder, not an image")
+    if not stat.S_ISREG(st.st_mode): raise DataError(f"not a regular file (FIFO, socket or device): {p}")
+    try: return p.read_bytes(), name or p.name
+    except OSError as e: raise DataError(f"cannot read {p}: {e.strerror or e}") from None
+
+def decode_image(src,                        # a path, or the encoded bytes of an image file
+                 name: str | None = None,    # file name used in messages (default: the path's)
+                 max_pixels: int = MAX_PIXELS,  # refuse larger images before decoding them
+                ) -> tuple:                  # (uint8 array (H, W) gray or (H, W, 3|4) BGR(A), list of notes)
+    "Decode an image file into 8 bits, refusing what cannot be read faithfully; notes name every conversion made."
+    import numpy as np, cv2, io, warnings
+    from PIL import Image, UnidentifiedImageError
+    data, name = _image_bytes(src, name)
+    if not data: raise DataError('empty file')
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise DataError(f"image above {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} MP (the cap is {max_pixels / 1e6:.0f} MP): "
+                        "downscale it first") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        if data[:3] == b'\xff\xd8\xff':   # a JPEG cut inside its header
+            raise DataError('truncated JPEG (no end-of-image marker)' if b'\xff\xd9' not in data[-64:] else 'corrupt JPEG header') from None
+        if data[:8] == b'\x89PNG\r\n\x1a\n': raise DataError('truncated or corrupt PNG (header unreadable)') from None
+        raise DataError('not decodable as an image (format not recognised)') from None
+    w, h = im.size
+    if w * h > max_pixels:
+        raise DataError(f"{w}×{h} px ({w * h / 1e6:.0f} MP) is above the {max_pixels / 1e6:.0f} MP cap: downscale it first")
+    try: orientation = int(im.getexif().get(0x0112, 1))
+    except Exception: orientation = 1   # unreadable metadata: the checks below name the damage
+    if im.format == 'JPEG' and b'\xff\xd9' not in data[-64:]:
+        # OpenCV decodes a truncated JPEG without complaint (grey fill); a tail after the end marker is legal, so ask PIL
+        try: im.load()
+        except OSError: raise DataError('truncated JPEG (no end-of-image marker)') from None
+    if im.format == 'PNG':
+        try: Image.open(io.BytesIO(data)).verify()   # every chunk's CRC up to IEND: truncation and corruption
+        except Exception as e: raise DataError(f'truncated or corrupt PNG ({e})') from None
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if img is None or img.size == 0: raise DataError('not decodable as an image')
+    notes = [MODE_NOTES[im.mode]] if im.mode in MODE_NOTES else []
+    if img.dtype == np.uint16:
+        img = ((img.astype(np.uint32) + 128) // 257).astype(np.uint8); notes.append('16-bit samples scaled to 8 bits (÷257)')
+    elif img.dtype.kind == 'f':
+        if not np.isfinite(img).all() or img.min() < 0 or img.max() > 1:
+            raise DataError(f'{img.dtype} samples outside [0, 1] (or NaN): no 8-bit reading')
+        notes.append(f'{img.dtype} samples in [0, 1] scaled to 8 bits (×255)'); img = np.round(img * 255).astype(np.uint8)
+    elif img.dtype != np.uint8: raise DataError(f'{img.dtype} samples: no 8-bit reading (convert the file to 8 or 16 bits)')
+    if img.ndim == 3 and img.shape[2] == 2: img = img[..., 0]; notes.append('gray+alpha: alpha dropped')
+    if img.ndim == 3 and img.shape[2] not in (1, 3, 4): raise DataError(f'{img.shape[2]} channels: expected gray, BGR or BGRA')
+    if orientation in _EXIF_UPRIGHT:
+        img = np.ascontiguousarray(_EXIF_UPRIGHT[orientation](img)); notes.append(f'turned upright (EXIF orientation {orientation})')
+    return img, notes
 
 # %% ../nbs/00_core.ipynb #d315c56c
 def git_sha(root: Path | None = None) -> str:
@@ -194,3 +273,59 @@ def save_fig(fig,                      # a matplotlib Figure
     if demo: fig.text(0.5, 0.005, DEMO_BANNER, ha='center', va='bottom', color='red', fontsize=8)
     fig.savefig(out/f'{name}.png', dpi=dpi, bbox_inches='tight')
     return out/f'{name}.png'
+
+# %% ../nbs/00_core.ipynb #ecc68afe
+class OutputError(FacexError):
+    "An output file cannot be written where asked, or would overwrite an input."
+
+def _same_file(a: Path, b: Path) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b): return True
+    try: return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError: return False
+
+def check_output(path,                      # the file a command will write
+                 inputs=(),                 # files (or folders' files) the work reads: the output may be none of them
+                 exts=None,                 # accepted suffixes, e.g. ('.csv',); None: any
+                 what: str = 'output',      # how errors name it ('--out', 'overlay video')
+                 make_parents: bool = False,  # create a missing parent folder instead of refusing
+                ) -> Path:                  # the output as an absolute path
+    "Validate an output path before any work: not an input, an accepted suffix, a folder that exists and takes a new file."
+    if path is None or str(path).strip() == '': raise OutputError(f"{what}: empty path")
+    p = Path(os.path.abspath(Path(path).expanduser()))
+    if exts is not None and p.suffix.lower() not in exts:
+        got = f"suffix {p.suffix!r}" if p.suffix else 'no file suffix'
+        raise OutputError(f"{what} {p}: {got}; this writer makes {' or '.join(exts)} files")
+    if p.is_dir(): raise OutputError(f"{what} {p} is a folder; give a file name")
+    for i in inputs:
+        if i is None or isinstance(i, int): continue
+        if _same_file(p, Path(i).expanduser()):
+            raise OutputError(f"{what} {p} is the input {i}: refusing to overwrite a source file; choose another path")
+    parent = p.parent
+    if not parent.exists():
+        if not make_parents: raise OutputError(f"{what} {p}: folder {parent} does not exist (create it first)")
+        try: parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e: raise OutputError(f"{what} {p}: cannot create folder {parent} ({e.strerror or e})") from None
+    if not parent.is_dir(): raise OutputError(f"{what} {p}: {parent} is not a folder")
+    try: fd, probe = tempfile.mkstemp(prefix=f'.{p.name}.', suffix='.probe', dir=parent); os.close(fd); os.unlink(probe)
+    except OSError as e: raise OutputError(f"{what} {p}: folder {parent} does not take new files ({e.strerror or e})") from None
+    return p
+
+def check_outputs(outputs: dict, inputs=(), make_parents: bool = False) -> dict:
+    "`check_output` on each `{what: (path, exts)}` (None paths skipped), and no two outputs the same file."
+    done = {}
+    for what, (path, exts) in outputs.items():
+        if path is None: continue
+        done[what] = check_output(path, [*inputs, *done.values()], exts, what, make_parents)
+    return done
+
+@contextlib.contextmanager
+def atomic_output(path):
+    "Yield a temporary path beside `path` (same suffix, so writers pick the same format); renamed onto `path` on success, removed on failure."
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f'.{p.stem}.', suffix=f'.part{p.suffix}', dir=p.parent); os.close(fd)
+    mask = os.umask(0); os.umask(mask); os.chmod(tmp, 0o666 & ~mask)   # the permissions a plain open() would give
+    try:
+        yield Path(tmp)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise

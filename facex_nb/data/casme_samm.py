@@ -53,19 +53,43 @@ def _cell_text(s) -> str:
     if isinstance(s, (float, np.floating)): return str(int(s)) if float(s).is_integer() else repr(float(s))
     return str(s).strip()
 
-def parse_au_string(s, dataset: str = 'casme2', unknown: list | None = None) -> list[AUCode]:
-    "Parse a coding-sheet AU cell into `AUCode`s; unknown tokens are dropped and appended to `unknown` (else warned)."
+def _au_token(tok: str, prefixes):
+    "The `_TOKEN` match of `tok` when it is a code of the dataset (known prefix, AU > 0), else None."
+    m = _TOKEN.match(tok)
+    return m if m and not (m['prefix'] and m['prefix'] not in prefixes.index) and int(m['au']) else None
+
+def _unspace(alt: str, prefixes) -> tuple[list, str | None]:
+    "The codes of one alternative that holds spaces, and the rule applied: separate AUs (`1 2`), or one code (`L 10`)."
+    parts = alt.split()
+    if len(parts) == 1: return parts, None
+    if all(_au_token(t, prefixes) for t in parts) or not _au_token(''.join(parts), prefixes):
+        return parts, 'space-separated AU codes read as separate AUs'
+    return [''.join(parts)], 'spaces inside one AU code removed'
+
+def parse_au_string(s,                        # the sheet cell (text, or a number such as 4.0)
+                    dataset: str = 'casme2',  # its dataset (`AU_PREFIXES`)
+                    unknown: list | None = None,  # dropped tokens are appended here (None: a warning each)
+                    notes: list | None = None,    # (old, new, rule) for every cell read with spaces (None: a warning each)
+                   ) -> list[AUCode]:
+    "Parse a coding-sheet AU cell into `AUCode`s; unknown tokens are dropped into `unknown`, space readings go to `notes`."
     prefixes = AU_PREFIXES[AU_PREFIXES.dataset == dataset].set_index('prefix')
     if prefixes.empty: raise FacexError(f"unknown dataset {dataset!r}; known: {sorted(AU_PREFIXES.dataset.unique())}")
     text = _AU_WORD.sub('', _cell_text(s).upper())
     out, group = [], 0
     for term in re.split(r'[+,;]', text):
-        alts = [a.strip().replace(' ', '') for a in term.split('/')]
+        alts = [a.strip() for a in term.split('/')]
         alts = [a for a in alts if a]
         if len(alts) > 1: group += 1
-        for tok in alts:
-            m = _TOKEN.match(tok)
-            if not m or (m['prefix'] and m['prefix'] not in prefixes.index) or int(m['au']) == 0:
+        toks = []
+        for a in alts:
+            codes, rule = _unspace(a, prefixes)
+            if rule:   # never silently AU12 for "1 2": the reading is recorded
+                (notes.append((a, '+'.join(codes), rule)) if notes is not None else
+                 warnings.warn(f"AU cell {s!r} ({dataset}): {a!r} read as {'+'.join(codes)} ({rule})", stacklevel=2))
+            toks += codes
+        for tok in toks:
+            m = _au_token(tok, prefixes)
+            if not m:
                 (unknown.append(tok) if unknown is not None else
                  warnings.warn(f"unknown AU token {tok!r} in {s!r} ({dataset}) dropped", stacklevel=2))
                 continue
@@ -304,8 +328,9 @@ def _load(dataset: str, root, sheet, frames: str) -> MicroData:
             if np.isnan(apex): fix('apex', cell['apex'], np.nan, 'unknown apex → NaN')
             elif not onset <= apex <= offset:
                 fix('apex', apex, float((onset + offset) // 2), 'apex outside onset–offset → midpoint'); apex = float((onset + offset) // 2)
-            unknown = []
-            aus = parse_au_string(r[cols['au_string']], dataset, unknown)
+            unknown, spaced = [], []
+            aus = parse_au_string(r[cols['au_string']], dataset, unknown, spaced)
+            for old, new, rule in spaced: fix('aus', old, new, rule)
             for t in unknown: fix('aus', t, '', 'unknown AU token dropped')
             emotion = normalise_emotion(cell['emotion'], dataset)
             if emotion is None:

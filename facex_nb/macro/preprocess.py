@@ -4,17 +4,18 @@
 
 # %% ../../nbs/10_macro.preprocess.ipynb #a69c39a6
 from __future__ import annotations
-import functools
+import os, stat, functools
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import FacexError, DataError, AssetError, IMAGE_EXTS
+from ..core import FacexError, DataError, AssetError, IMAGE_EXTS, decode_image
 
 # %% auto #0
-__all__ = ['CASCADES', 'DETECT_PARAMS', 'ASYM_REGIONS', 'cascade', 'read_image', 'to_gray', 'detect_faces', 'detect_near',
-           'find_eyes', 'roll_angle', 'rotate_about', 'PreparedFace', 'expand_box', 'prepare_face', 'list_images',
-           'PreparedBatch', 'prepare_paths', 'face_mask', 'gradient_magnitude', 'asymmetry_index', 'lateral_bias',
-           'mirror', 'mirror_augment', 'symmetrise', 'align_crops', 'asymmetry_table', 'plot_asymmetry']
+__all__ = ['CASCADES', 'DETECT_PARAMS', 'MIN_FACE_PX', 'ASYM_REGIONS', 'cascade', 'read_image', 'check_unit_range', 'to_gray',
+           'detect_faces', 'detect_near', 'find_eyes', 'roll_angle', 'rotate_about', 'PreparedFace', 'expand_box',
+           'prepare_face', 'scan_inputs', 'list_images', 'PreparedBatch', 'prepare_paths', 'face_mask',
+           'gradient_magnitude', 'asymmetry_index', 'lateral_bias', 'mirror', 'mirror_augment', 'symmetrise',
+           'align_crops', 'asymmetry_table', 'plot_asymmetry']
 
 # %% ../../nbs/10_macro.preprocess.ipynb #02d4de92
 CASCADES = {'face': 'haarcascade_frontalface_default.xml', 'eye': 'haarcascade_eye.xml'}
@@ -29,22 +30,34 @@ def cascade(kind: str = 'face') -> cv2.CascadeClassifier:
     return c
 
 # %% ../../nbs/10_macro.preprocess.ipynb #3e598e22
-def read_image(path) -> np.ndarray:
-    "The image at `path` as OpenCV reads it (BGR or gray uint8); `DataError` when missing or unreadable."
-    p = Path(path)
-    if not p.is_file(): raise DataError(f"image not found: {p}")
-    img = cv2.imread(str(p), cv2.IMREAD_UNCHANGED)
-    if img is None or img.size == 0: raise DataError(f"unreadable image file: {p}")
+MIN_FACE_PX = 24   # smallest image side a face is read from: the Haar face cascade's 24×24 window
+
+def read_image(path, notes: list | None = None) -> np.ndarray:
+    "The image at `path` (gray, BGR or BGRA uint8) from `core.decode_image`, its conversion notes appended to `notes`."
+    img, n = decode_image(path)
+    if notes is not None: notes += n
     return img
 
-def to_gray(img) -> np.ndarray:
-    "`img` (path or array) as a 2-D uint8 grayscale image."
-    if isinstance(img, (str, Path)): img = read_image(img)
+def check_unit_range(a, what: str = 'image') -> np.ndarray:
+    "`a` when it is a float array with every value in [0, 1]; a `DataError` naming the problem otherwise."
+    a = np.asarray(a)
+    hint = ' (pixels in 0–255: divide by 255)'
+    if a.dtype.kind != 'f': raise DataError(f"{what}: expected float values in [0, 1], got {a.dtype}" + (hint if a.dtype == np.uint8 else ''))
+    if a.size and not np.isfinite(a).all(): raise DataError(f"{what}: {int((~np.isfinite(a)).sum())} NaN or infinite values")
+    if a.size and (a.min() < 0 or a.max() > 1):
+        raise DataError(f"{what}: values in [{a.min():.4g}, {a.max():.4g}], expected [0, 1]" + (hint if a.max() > 1 else ''))
+    return a
+
+def to_gray(img, notes: list | None = None) -> np.ndarray:
+    "`img` (path, or array: uint8 0–255 or float 0–1; gray, BGR or BGRA) as a 2-D uint8 grayscale image."
+    if isinstance(img, (str, Path)): img = read_image(img, notes)
     img = np.asarray(img)
     if img.size == 0 or img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (1, 3, 4)):
         raise DataError(f"expected an image of shape (H,W), (H,W,3) or (H,W,4), got {img.shape}")
-    if img.dtype != np.uint8:
-        img = np.clip(img * (255.0 if img.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
+    if img.dtype.kind == 'f': img = (check_unit_range(img) * 255.0).astype(np.uint8)
+    elif img.dtype != np.uint8:
+        raise DataError(f"image arrays are uint8 (0–255) or float (0–1), got {img.dtype}"
+                        + (' (16-bit: pass the file path, or img // 257)' if img.dtype == np.uint16 else ''))
     if img.ndim == 3:
         img = img[..., 0] if img.shape[2] == 1 else cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY if img.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
     return np.ascontiguousarray(img)
@@ -116,6 +129,7 @@ class PreparedFace:
     n_faces: int                 # faces detected (1 for `crops=True` or a given box)
     reason: str | None = None    # why face48 is None
     angle: float | None = None   # roll correction applied (degrees); None when not aligned
+    note: str | None = None      # what the decoder converted (16-bit, EXIF orientation, ...)
     @property
     def ok(self) -> bool: return self.face48 is not None
 
@@ -143,13 +157,17 @@ def prepare_face(img,                        # path or array (gray or BGR)
                  min_size: int = 30,         # smallest face side detected, pixels
                 ) -> PreparedFace:
     "Detect, choose the largest face, align, crop and normalise `img` (path or array) into a `size`² float32 face."
-    try: gray = to_gray(img)
+    notes = []
+    try: gray = to_gray(img, notes)
     except DataError as e: return PreparedFace(None, None, 0, str(e))
+    note = '; '.join(notes) or None
+    if box is None and min(gray.shape) < MIN_FACE_PX:
+        return PreparedFace(None, None, 0, f'image {gray.shape[1]}×{gray.shape[0]} px: below the {MIN_FACE_PX} px minimum side for a face', note=note)
     if crops: box, n = (0, 0, gray.shape[1], gray.shape[0]), 1
     elif box is not None: box, n = tuple(int(v) for v in box), 1
     else:
         boxes = detect_faces(gray, det_width=det_width, min_size=min_size)
-        if not len(boxes): return PreparedFace(None, None, 0, 'no face detected')
+        if not len(boxes): return PreparedFace(None, None, 0, 'no face detected', note=note)
         box, n = tuple(int(v) for v in boxes[0]), len(boxes)
     angle = None
     if align or eyes is not None:
@@ -160,40 +178,59 @@ def prepare_face(img,                        # path or array (gray or BGR)
             gray = rotate_about(gray, mid, angle, shift_x=box[0] + box[2] / 2 - mid[0])
     x, y, w, h = box if crops else expand_box(box, margin, gray.shape)
     crop = gray[y:y + h, x:x + w]
-    if crop.size == 0: return PreparedFace(None, box, n, f'empty crop for box {box}')
+    if crop.size == 0: return PreparedFace(None, box, n, f'empty crop for box {box}', note=note)
     face = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA if crop.shape[0] > size else cv2.INTER_LINEAR)
     if clahe: face = _clahe(clahe_clip, 4).apply(face)
-    return PreparedFace(face.astype(np.float32) / 255.0, box, n, None, angle)
+    return PreparedFace(face.astype(np.float32) / 255.0, box, n, None, angle, note)
 
 # %% ../../nbs/10_macro.preprocess.ipynb #b3231786
-def list_images(paths_or_folders, exts=IMAGE_EXTS) -> list[Path]:
-    "Image files from paths and (recursively) folders, in a stable sorted order per folder; other paths kept as given."
+def scan_inputs(paths_or_folders, exts=IMAGE_EXTS) -> list:
+    "[(path, reason or None)] for every named path and every entry under named folders; entries with a reason are skips."
     if isinstance(paths_or_folders, (str, Path)): paths_or_folders = [paths_or_folders]
     out = []
+    def walk(d: Path, ancestors: frozenset):
+        try: entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as e: out.append((d, f"folder not readable ({e.strerror or e})")); return
+        for e in entries:
+            p = Path(e.path)
+            try: st = p.stat()
+            except OSError: out.append((p, None)); continue          # dangling link / loop: the decoder names it
+            if stat.S_ISDIR(st.st_mode):
+                key = (st.st_dev, st.st_ino)
+                if key in ancestors: out.append((p, f"symlink loop: {p} -> {os.readlink(p) if p.is_symlink() else p} is a folder being scanned"))
+                else: walk(p, ancestors | {key})
+            elif p.suffix.lower() in exts or not stat.S_ISREG(st.st_mode): out.append((p, None))
+            else: out.append((p, f"not an image file ({p.suffix or 'no suffix'}; images: {' '.join(exts)})"))
     for p in map(Path, paths_or_folders):
-        if p.is_dir(): out += sorted(q for q in p.rglob('*') if q.is_file() and q.suffix.lower() in exts)
-        else: out.append(p)   # missing or odd files become recorded skips downstream
+        if p.is_dir(): st = p.stat(); walk(p, frozenset({(st.st_dev, st.st_ino)}))
+        else: out.append((p, None))   # missing or odd files: the decoder names them
     return out
+
+def list_images(paths_or_folders, exts=IMAGE_EXTS) -> list[Path]:
+    "The paths of `scan_inputs` that are read (named paths, image files under folders); batches use `scan_inputs` to keep the rest as skips."
+    return [p for p, why in scan_inputs(paths_or_folders, exts) if why is None]
 
 @dataclass
 class PreparedBatch:
     faces: np.ndarray          # float32 (n_found, size, size)
-    table: pd.DataFrame        # one row per input: path, face_found, n_faces, box, reason, face_index
+    table: pd.DataFrame        # one row per input: path, face_found, n_faces, box, reason, note, face_index
     @property
     def skipped(self) -> pd.DataFrame:
         t = self.table[~self.table.face_found]
         return pd.DataFrame({'item': t.path.astype(str).values, 'reason': t.reason.values})
 
 def prepare_paths(paths_or_folders, crops: bool = False, size: int = 48, **kw) -> PreparedBatch:
-    "`prepare_face` over image paths/folders; every input gets a row, failures keep their reason."
+    "`prepare_face` over image paths/folders (`scan_inputs`); every entry gets a row, failures keep their reason."
     faces, rows = [], []
-    for p in list_images(paths_or_folders):
-        try: pf = prepare_face(p, crops=crops, size=size, **kw)
-        except FacexError as e: pf = PreparedFace(None, None, 0, str(e))
+    for p, why in scan_inputs(paths_or_folders):
+        if why: pf = PreparedFace(None, None, 0, why)
+        else:
+            try: pf = prepare_face(p, crops=crops, size=size, **kw)
+            except FacexError as e: pf = PreparedFace(None, None, 0, str(e))
         rows.append(dict(path=str(p), face_found=pf.ok, n_faces=pf.n_faces, box=pf.box, reason=pf.reason or '',
-                         face_index=len(faces) if pf.ok else -1))
+                         note=pf.note or '', face_index=len(faces) if pf.ok else -1))
         if pf.ok: faces.append(pf.face48)
-    table = pd.DataFrame(rows, columns=['path', 'face_found', 'n_faces', 'box', 'reason', 'face_index'])
+    table = pd.DataFrame(rows, columns=['path', 'face_found', 'n_faces', 'box', 'reason', 'note', 'face_index'])
     return PreparedBatch(np.stack(faces) if faces else np.zeros((0, size, size), np.float32), table)
 
 # %% ../../nbs/10_macro.preprocess.ipynb #69777c2c
@@ -201,7 +238,8 @@ def _as_stack(faces) -> np.ndarray:
     f = np.asarray(faces, dtype=np.float32)
     if f.ndim == 2: f = f[None]
     if f.ndim != 3: raise DataError(f"expected faces (N,H,W) or (H,W), got {f.shape}")
-    return f / 255.0 if f.max() > 1.0 else f
+    if np.asarray(faces).dtype == np.uint8: return f / 255.0      # the range follows the dtype, never the values
+    return check_unit_range(f, 'faces')
 
 ASYM_REGIONS = {'inner': dict(cx=0.5, cy=0.55, ax=0.34, ay=0.42), 'full': None}   # ellipse as fractions of W, H
 

@@ -328,14 +328,14 @@ def class_set_info(class_set: str):
 # %% ../../nbs/24_micro.rules.ipynb #65010b2b
 INTENSITY_STRENGTH = {'A': 0.6, 'B': 0.7, 'C': 0.8, 'D': 0.9, 'E': 1.0}
 
-def _parse_string(s, dataset: str, unknown: list | None = None) -> list:
+def _parse_string(s, dataset: str, unknown: list | None = None, notes: list | None = None) -> list:
     from facex_nb.data.casme_samm import parse_au_string
-    return parse_au_string(s, dataset, unknown if unknown is not None else [])
+    return parse_au_string(s, dataset, unknown if unknown is not None else [], notes if notes is not None else [])
 
 def _code_get(c, k, default=None):
     return c.get(k, default) if isinstance(c, dict) else getattr(c, k, default)
 
-def au_evidence(aus, dataset: str = 'casme2', unknown: list | None = None) -> pd.DataFrame:
+def au_evidence(aus, dataset: str = 'casme2', unknown: list | None = None, notes: list | None = None) -> pd.DataFrame:
     "Evidence table (index `au`, columns `L`, `R` in [0, 1]) from an AU string, AU codes, a dict or a detector Series."
     ev: dict = {}
     def add(au, side, s):
@@ -343,7 +343,7 @@ def au_evidence(aus, dataset: str = 'casme2', unknown: list | None = None) -> pd
         l, r = ev.get(au, (0., 0.))
         ev[au] = (max(l, s) if side in ('L', 'B') else l, max(r, s) if side in ('R', 'B') else r)
     if aus is None or (isinstance(aus, float) and np.isnan(aus)): aus = []
-    if isinstance(aus, (str, int, np.integer)): aus = _parse_string(aus, dataset, unknown)
+    if isinstance(aus, (str, int, np.integer)): aus = _parse_string(aus, dataset, unknown, notes)   # notes: readings of spaces
     if isinstance(aus, pd.Series):
         sides = {}
         for k, v in aus.items():
@@ -476,8 +476,9 @@ def label_aus_sheet(sheet_path, dataset: str = 'casme2', classes: str | None = N
         out = dict(Subject=r[cols['subject']], Filename=r[cols['clip']], truth=mapping.get(emo), prediction=None, note='')
         notes = [] if out['truth'] else [f"emotion {r[cols['emotion']]!r} not in class set {classes}"]
         try:
-            unknown = []
-            s = score_rules(au_evidence(r[cols['au_string']], dataset, unknown), classes)
+            unknown, spaced = [], []
+            s = score_rules(au_evidence(r[cols['au_string']], dataset, unknown, spaced), classes)
+            notes += [f"AU string {old!r} read as {new} ({rule})" for old, new, rule in spaced]
             if unknown: notes.append(f'unknown AU tokens dropped: {unknown}')
             out.update(prediction=s.idxmax(), **{f'score_{c}': round(float(v), 4) for c, v in s.items()})
         except (FacexError, ValueError, TypeError, KeyError) as e:
