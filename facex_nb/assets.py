@@ -9,6 +9,7 @@ from importlib import metadata
 from dataclasses import dataclass
 from pathlib import Path
 from .core import AssetError, cache_dir, sha256_file
+from .fingerprint import cached_sha256
 
 # %% auto #0
 __all__ = ['ASSETS', 'Asset', 'assets_cache', 'fetch_assets', 'asset_path']
@@ -58,7 +59,8 @@ def assets_cache() -> Path:
     return p
 
 def _verified(path: Path, a: Asset) -> bool:
-    return path.is_file() and sha256_file(path) == a.sha256
+    "The file's contents have the recorded sha256 (checked on every use; re-read only when size, mtime or ctime changed)."
+    return path.is_file() and cached_sha256(path) == a.sha256
 
 def _missing_msg(a: Asset, why: str) -> str:
     return (f"asset {a.name!r} ({a.role}) is not available: {why}. Provide it either by running "

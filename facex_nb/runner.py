@@ -4,22 +4,29 @@
 
 # %% ../nbs/06_runner.ipynb #4d26abf4
 from __future__ import annotations
-import os, sys, json, time, traceback, hashlib
+import os, sys, json, time, traceback, hashlib, signal, shutil, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import partial
-from .core import (FacexError, repo_root, reports_dir, scratch_dir, dataset_path, sha256_json,
+from .core import (FacexError, DataError, repo_root, reports_dir, scratch_dir, data_root, dataset_path, sha256_json,
                            sha256_file, provenance, git_sha)
+from .fingerprint import fingerprint, code_files, code_fingerprint
 
 # %% auto #0
-__all__ = ['PROFILES', 'EXECUTORS', 'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'kernel_manager_to',
-           'dataset_fingerprint', 'data_status', 'code_files', 'code_fingerprint', 'out_dir_for', 'run_key', 'execute',
-           'write_index', 'waves', 'local_executor', 'get_executor', 'reproduce']
+__all__ = ['PROFILES', 'ENTRY_KEYS', 'DEFAULT_NEEDS', 'NEEDS_TYPES', 'COST_TYPES', 'KEEP_ACROSS_RUNS', 'EXECUTORS', 'STATUSES',
+           'Run', 'registry_path', 'load_registry', 'notebook_defaults', 'kernel_manager_to', 'interrupt_kernels',
+           'data_status', 'out_dir_for', 'run_key', 'execute', 'write_index', 'waves', 'local_executor', 'get_executor',
+           'select_runs', 'reproduce', 'run_cost', 'plan', 'format_plan']
 
 # %% ../nbs/06_runner.ipynb #e7c076da
 PROFILES = ('smoke', 'quick', 'full')
+ENTRY_KEYS = ('notebook', 'profiles', 'params', 'expand', 'datasets', 'demo', 'after', 'needs', 'cost')
+DEFAULT_NEEDS = {'cpus': 1, 'memory_gb': 4, 'gpu': False}
+NEEDS_TYPES = {'cpus': int, 'memory_gb': (int, float), 'gpu': bool}
+COST_TYPES = {'cpu_s': (int, float, type(None)), 'gpu_s': (int, float, type(None)), 'basis': str}
 
 @dataclass
 class Run:
@@ -30,22 +37,60 @@ class Run:
     profile: str
     demo: bool = False
     after: list = field(default_factory=list)   # globs of runs whose outputs this one reads
+    needs: dict = field(default_factory=lambda: dict(DEFAULT_NEEDS))   # cpus, memory_gb, gpu of one run
+    cost: dict | None = None                    # this profile's {cpu_s, gpu_s, basis} from the registry, if stated
 
 def registry_path() -> Path:
     root = repo_root() or repo_root(Path.cwd())
     if root is None: raise FacexError("the reproduction registry lives in a facex-nb checkout (nbs/experiments/registry.yaml); run from one")
     return root/'nbs'/'experiments'/'registry.yaml'
 
+def _typed(where: str, d, types: dict, required=()) -> dict:
+    "`d` checked against {key: type}: unknown keys, missing `required` keys and wrong types are `FacexError`s naming `where`."
+    if not isinstance(d, dict): raise FacexError(f"registry {where} must be a mapping, got {d!r}")
+    if bad := sorted(set(d) - set(types)): raise FacexError(f"registry {where}: unknown key(s) {bad}; allowed: {', '.join(types)}")
+    if miss := [k for k in required if k not in d]: raise FacexError(f"registry {where} lacks {miss}")
+    for k, v in d.items():
+        if not isinstance(v, types[k]) or (types[k] is int and isinstance(v, bool)):
+            raise FacexError(f"registry {where}.{k} = {v!r} is not {getattr(types[k], '__name__', types[k])}")
+    return d
+
+def _check_entry(name: str, r) -> dict:
+    "One registry entry validated against the grammar above."
+    if not isinstance(r, dict): raise FacexError(f"registry entry {name!r} must be a mapping, got {r!r}")
+    if missing := [k for k in ('notebook', 'profiles') if k not in r]: raise FacexError(f"registry entry {name!r} lacks {missing}")
+    if bad := sorted(set(r) - set(ENTRY_KEYS)): raise FacexError(f"registry entry {name!r}: unknown key(s) {bad}; allowed: {', '.join(ENTRY_KEYS)}")
+    if not isinstance(r['profiles'], dict) or (bad := sorted(set(r['profiles']) - set(PROFILES))):
+        raise FacexError(f"registry entry {name!r}: profiles must map {'/'.join(PROFILES)} to overrides, got {r['profiles']!r}")
+    for p, v in r['profiles'].items():
+        if v is not None and not isinstance(v, dict): raise FacexError(f"registry entry {name!r}: profiles.{p} must be a mapping or empty, got {v!r}")
+    for k in ('params', 'expand'):
+        if not isinstance(r.get(k) or {}, dict): raise FacexError(f"registry entry {name!r}: {k} must be a mapping, got {r[k]!r}")
+    for k, v in (r.get('expand') or {}).items():
+        if not isinstance(v, list) or not v: raise FacexError(f"registry entry {name!r}: expand.{k} must be a non-empty list, got {v!r}")
+    for k in ('datasets', 'after'):
+        if not isinstance(r.get(k) or [], list): raise FacexError(f"registry entry {name!r}: {k} must be a list, got {r[k]!r}")
+    _typed(f"entry {name!r} needs", r.get('needs') or {}, NEEDS_TYPES)
+    cost = r.get('cost') or {}
+    if not isinstance(cost, dict) or (bad := sorted(set(cost) - set(PROFILES))):
+        raise FacexError(f"registry entry {name!r}: cost must map profiles ({'/'.join(PROFILES)}) to {{cpu_s, gpu_s, basis}}, got {cost!r}")
+    for p, c in cost.items():
+        _typed(f"entry {name!r} cost.{p}", c, COST_TYPES, required=('basis',))
+        if not c['basis'].startswith(('measured', 'estimated')):
+            raise FacexError(f"registry entry {name!r} cost.{p}.basis must start with 'measured' or 'estimated' (how the figure was obtained), got {c['basis']!r}")
+    return r
+
 def load_registry(profile: str = 'quick', path: Path | None = None) -> list[Run]:
-    "The runs of `profile`, in registry order, with `expand` unrolled."
+    "The runs of `profile`, in registry order, with `expand` unrolled; the whole registry is validated first."
     import yaml
     if profile not in PROFILES: raise FacexError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     path = Path(path or registry_path())
-    spec = yaml.safe_load(path.read_text()) or {}
+    try: spec = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e: raise FacexError(f"{path} is not valid YAML: {e}") from None
+    if not isinstance(spec.get('runs') or {}, dict): raise FacexError(f"{path}: `runs` must map run names to entries")
+    entries = {name: _check_entry(name, r) for name, r in (spec.get('runs') or {}).items()}
     runs = []
-    for name, r in (spec.get('runs') or {}).items():
-        missing = {'notebook', 'profiles'} - set(r)
-        if missing: raise FacexError(f"registry entry {name!r} lacks {sorted(missing)}")
+    for name, r in entries.items():
         if profile not in r['profiles']: continue
         params = dict(r.get('params') or {}, **(r['profiles'][profile] or {}))
         variants = [(name, {})]
@@ -53,7 +98,8 @@ def load_registry(profile: str = 'quick', path: Path | None = None) -> list[Run]
             variants = [(f"{n}-{key}{v}", dict(p, **{key: v})) for n, p in variants for v in values]
         for n, p in variants:
             runs.append(Run(n, path.parent/r['notebook'], list(r.get('datasets') or []), dict(params, **p), profile,
-                            bool(r.get('demo')), list(r.get('after') or [])))
+                            bool(r.get('demo')), list(r.get('after') or []), dict(DEFAULT_NEEDS, **(r.get('needs') or {})),
+                            (r.get('cost') or {}).get(profile)))
     return runs
 
 # %% ../nbs/06_runner.ipynb #229d9872
@@ -69,50 +115,51 @@ def notebook_defaults(notebook) -> dict:
     return out
 
 # %% ../nbs/06_runner.ipynb #c27ea035
-def kernel_manager_to(stderr_file):
-    "A jupyter kernel manager class whose kernels write their process stderr to `stderr_file` (an open file)."
+_KERNELS = {}   # run name -> kernel manager of its papermill kernel, while it runs in this process
+
+def kernel_manager_to(stderr_file, run_name: str | None = None):
+    "A jupyter kernel manager class whose kernels write their stderr to `stderr_file`, registered in `_KERNELS[run_name]`."
     from jupyter_client.manager import AsyncKernelManager
     class _KernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             kw.setdefault('stderr', stderr_file)
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
+            out = await super()._async_launch_kernel(kernel_cmd, **kw)
+            if run_name: _KERNELS[run_name] = self
+            return out
     return _KernelManager
 
-# %% ../nbs/06_runner.ipynb #cb558d61
-def dataset_fingerprint(path: Path) -> str:
-    "Cheap, stable fingerprint of a dataset folder: its SHA256SUMS hash, else sorted relative paths + sizes."
-    path = Path(path)
-    if (path/'SHA256SUMS').exists(): return sha256_file(path/'SHA256SUMS')
-    if path.is_file(): return sha256_file(path)
-    return sha256_json(sorted((p.relative_to(path).as_posix(), p.stat().st_size) for p in path.rglob('*') if p.is_file()))
+def interrupt_kernels(sig=signal.SIGINT) -> list[str]:
+    "Send `sig` to every papermill kernel running in this process; returns their run names."
+    hit = []
+    for name, km in list(_KERNELS.items()):
+        pid = getattr(getattr(km, 'provisioner', None), 'pid', None)
+        try:
+            if pid: os.killpg(pid, sig); hit.append(name)   # the kernel leads its own session (jupyter_client): its children too
+        except (ProcessLookupError, PermissionError): pass
+    return hit
 
+# %% ../nbs/06_runner.ipynb #cb558d61
 def data_status(run: Run) -> tuple[str, dict]:
-    "('real'|'demo'|'missing: ...', {dataset: fingerprint}) for the datasets `run` reads."
+    "('real'|'demo'|'missing: ...', {dataset: fingerprint}) for the datasets `run` reads; `DataError` if one fails its manifest."
     prints, missing = {}, []
     for ds in run.datasets:
         if ds == 'synthetic': continue
         p = dataset_path(ds, required=False)
         if p is None: missing.append(ds)
-        else: prints[ds] = dataset_fingerprint(p)
+        else: prints[ds] = fingerprint(p)
     if not missing: return 'real', prints
     if run.demo: return 'demo', prints
     return f"missing: {', '.join(missing)} not configured (set FACEX_DATA or facex.yaml)", prints
 
 # %% ../nbs/06_runner.ipynb #d5b28aef
-def code_files() -> dict:
-    "Relative path → file of every library module, subpackages included (the generated `_modidx.py` left out)."
-    lib = Path(__file__).parent if '__file__' in globals() else (repo_root(Path.cwd())/'facex_nb')
-    return {p.relative_to(lib).as_posix(): p for p in sorted(lib.rglob('*.py')) if p.name != '_modidx.py'}
-
-def code_fingerprint() -> str:
-    "Hash of the library source (every subpackage), so a code change re-runs the experiments."
-    return sha256_json(sorted((k, sha256_file(p)) for k, p in code_files().items()))
-
 def out_dir_for(run: Run, mode: str) -> Path:
     base = scratch_dir() if (mode == 'demo' or run.profile == 'smoke') else reports_dir()
     return base/run.profile/run.name
 
 # %% ../nbs/06_runner.ipynb #0a2a884a
+KEEP_ACROSS_RUNS = ('motion_*.joblib',)   # content-keyed caches that notebooks reuse across runs (never results)
+_STOP = threading.Event()                  # set when the batch is interrupted: nothing new starts
+
 def run_key(run: Run, prints: dict, mode: str) -> str:
     return sha256_json(dict(nb=sha256_file(run.notebook), params=run.params, data=prints, mode=mode, code=code_fingerprint()))
 
@@ -120,43 +167,68 @@ def _previous(out: Path) -> dict:
     try: return json.loads((out/'provenance.json').read_text())
     except (OSError, ValueError): return {}
 
+def _set_aside(out: Path) -> list[str]:
+    "Move the previous run's files in `out` into `out/previous/` (replacing an older one); returns their names."
+    old = [p for p in sorted(out.iterdir()) if p.name != 'previous' and not any(fnmatch(p.name, g) for g in KEEP_ACROSS_RUNS)]
+    if old:
+        if (out/'previous').exists(): shutil.rmtree(out/'previous')
+        (out/'previous').mkdir()
+        for p in old: p.rename(out/'previous'/p.name)
+    return [p.name for p in old]
+
+def _outputs(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob('*') if p.is_file() and p.relative_to(out).parts[0] != 'previous'
+                  and p.name != 'provenance.json' and not any(fnmatch(p.name, g) for g in KEEP_ACROSS_RUNS))
+
 def execute(run: Run, force: bool = False, log=partial(print, flush=True)) -> dict:
     "Execute `run` with papermill unless its inputs are unchanged; returns its provenance record."
     import papermill as pm
-    mode, prints = data_status(run)
+    if _STOP.is_set(): return dict(run=run.name, profile=run.profile, status='interrupted', reason='not started: the batch was interrupted')
+    try: mode, prints = data_status(run); data_error = None
+    except DataError as e: mode, prints, data_error = 'real', {}, str(e)
     if mode.startswith('missing'):
         rec = dict(run=run.name, profile=run.profile, status='skipped', reason=mode)
         log(f"  skip  {run.name}: {mode}"); return rec
     out = out_dir_for(run, mode); out.mkdir(parents=True, exist_ok=True)
     key = run_key(run, prints, mode)
     prev = _previous(out)
-    if not force and prev.get('key') == key and prev.get('status') == 'ok':
+    if not force and not data_error and prev.get('key') == key and prev.get('status') == 'ok':
         log(f"  same  {run.name}: inputs unchanged, kept {out}"); return dict(prev, status='ok', reused=True)
-    params = dict(notebook_defaults(run.notebook), **run.params, out_dir=str(out), profile=run.profile)   # recorded in full
+    defaults = notebook_defaults(run.notebook)
+    params = dict(defaults, **run.params, out_dir=str(out), profile=run.profile)   # recorded in full
+    if force and 'resume' in defaults: params['resume'] = False
+    set_aside = _set_aside(out)
     t0 = time.time(); status, error = 'ok', None
     sha_at_start = git_sha()   # a long run may end after new commits; the code it ran is the code at its start
     try:
+        if data_error: raise DataError(data_error)
         with open(out/'kernel-stderr.log', 'w') as kernel_stderr:
             pm.execute_notebook(str(run.notebook), str(out/run.notebook.name), parameters=params, kernel_name='python3',
-                                progress_bar=False, cwd=str(run.notebook.parent), kernel_manager_class=kernel_manager_to(kernel_stderr))
-    except Exception as e:
-        status, error = 'failed', ''.join(traceback.format_exception_only(type(e), e))[-2000:]
+                                progress_bar=False, cwd=str(run.notebook.parent), kernel_manager_class=kernel_manager_to(kernel_stderr, run.name))
+    except (Exception, KeyboardInterrupt) as e:   # KeyboardInterrupt: called in the main thread (not by an executor)
+        status = 'interrupted' if (_STOP.is_set() or isinstance(e, KeyboardInterrupt)) else 'failed'
+        error = ''.join(traceback.format_exception_only(type(e), e))[-2000:]
+    finally: _KERNELS.pop(run.name, None)
     rec = provenance(run=run.name, profile=run.profile, git_sha_at_start=sha_at_start, notebook=run.notebook.name, params=params, data_mode=mode,
                      data_fingerprints=prints, key=key, status=status, error=error, wall_s=round(time.time() - t0, 1),
-                     out_dir=str(out))
+                     out_dir=str(out), outputs=_outputs(out), previous=sorted(set_aside))
     (out/'provenance.json').write_text(json.dumps(rec, indent=1, default=str))
-    log(f"  {'ok' if status == 'ok' else 'FAIL':<5} {run.name} ({rec['wall_s']} s, {mode}) -> {out}")
+    log(f"  {dict(ok='ok', failed='FAIL', interrupted='INT').get(status, status):<5} {run.name} ({rec['wall_s']} s, {mode}) -> {out}")
     if error: log('        ' + error.strip().splitlines()[-1][:300])
+    if status == 'interrupted' and not _STOP.is_set(): raise KeyboardInterrupt   # recorded; the caller stops too
     return rec
 
 # %% ../nbs/06_runner.ipynb #2a233d7c
-def write_index(root: Path) -> Path:
-    "Regenerate `root/index.md` from the provenance records under `root`."
+def write_index(root: Path, summary: str | None = None) -> Path:
+    "Regenerate `root/index.md` from the provenance records under `root` (with the last batch's `summary` line)."
     root = Path(root); rows = []
     for prov in sorted(root.glob('*/*/provenance.json')):
         r = json.loads(prov.read_text()); d = prov.parent
         rel = lambda p: p.relative_to(root).as_posix()
-        links = [f"[{p.stem}]({rel(p)})" for p in sorted(d.glob('*.md'))] + [f"[{p.stem}.png]({rel(p)})" for p in sorted(d.glob('*.png'))]
+        if r['status'] == 'ok':
+            links = [f"[{p.stem}]({rel(p)})" for p in sorted(d.glob('*.md'))] + [f"[{p.stem}.png]({rel(p)})" for p in sorted(d.glob('*.png'))]
+        else:   # this run's partial files are no results, and the run before it was set aside in previous/
+            links = [f"none ({r['status']}: {(r.get('error') or r.get('reason') or '').strip().splitlines()[-1][:160] if (r.get('error') or r.get('reason')) else 'see notebook'})".replace('|', '/')]
         nb = d/r.get('notebook', '')
         demo = ' **(demo data)**' if r.get('data_mode') == 'demo' else ''
         rows.append(f"| {r['profile']} | {r['run']}{demo} | {r['status']} | {r.get('wall_s', '')} | "
@@ -164,7 +236,9 @@ def write_index(root: Path) -> Path:
                     f"{'[notebook](' + rel(nb) + ')' if nb.is_file() else ''} | {' · '.join(links)} |")
     text = ["# facex-nb reports", "",
             "Every table and figure here was produced by `facex reproduce` from the notebooks in `nbs/experiments/`; "
-            "each run folder holds `provenance.json` (git sha, parameters, data fingerprint, package versions, wall time).", "",
+            "each run folder holds `provenance.json` (git sha, parameters, data fingerprint, package versions, wall time, "
+            "the files the run wrote); the files of the run before it are in its `previous/` folder.", "",
+            *([f"Last batch: {summary}", ""] if summary else []),
             "| profile | run | status | wall s | git sha | utc | notebook | outputs |", "|---|---|---|---|---|---|---|---|", *rows]
     (root/'index.md').write_text('\n'.join(text) + '\n')
     return root/'index.md'
@@ -183,10 +257,25 @@ def waves(runs: list[Run]) -> list[list[Run]]:
 # %% ../nbs/06_runner.ipynb #a1e0c002
 @contextmanager
 def local_executor(jobs: int = 1, scheduler=None, log=partial(print, flush=True)):
-    "The default executor: the runs of a wave in `jobs` threads of this process."
+    "The default executor: the runs of a wave in `jobs` threads of this process; Ctrl-C interrupts their kernels."
     if scheduler is not None: raise FacexError("the local executor takes no scheduler address; choose a distributed executor for one")
     with ThreadPoolExecutor(max(1, jobs)) as ex:
-        yield lambda wave, force: list(ex.map(lambda r: execute(r, force=force, log=log), wave))
+        def run_wave(wave, force):
+            futs = [ex.submit(execute, r, force, log) for r in wave]
+            try:
+                while wait(futs, timeout=0.5).not_done: pass   # short waits: Ctrl-C reaches this thread at once
+                return [f.result() for f in futs]
+            except KeyboardInterrupt:
+                _STOP.set(); [f.cancel() for f in futs]
+                log(f"  interrupted: stopping {', '.join(interrupt_kernels()) or 'nothing running'} (Ctrl-C again to abandon them)")
+                t0 = time.time()
+                while not all(f.done() for f in futs):   # a kernel that ignores SIGINT is killed after 20 s
+                    if time.time() - t0 > 20: interrupt_kernels(signal.SIGKILL)
+                    time.sleep(0.2)
+                return [f.result() if not f.cancelled() else dict(run=r.name, profile=r.profile, status='interrupted',
+                                                                  reason='not started: the batch was interrupted')
+                        for f, r in zip(futs, wave)]
+        yield run_wave
 
 EXECUTORS = {'local': local_executor}
 
@@ -202,25 +291,91 @@ def get_executor(name: str):
     return found[name]
 
 # %% ../nbs/06_runner.ipynb #331ca611
+STATUSES = ('ok', 'failed', 'interrupted', 'skipped')
+
+def select_runs(profile: str = 'quick', only=None, registry: Path | None = None) -> list[Run]:
+    "The registered runs of `profile` whose names match the `only` globs (None: all); a clear error when none does."
+    runs = load_registry(profile, registry)
+    if only: runs = [r for r in runs if any(fnmatch(r.name, pat) for pat in ([only] if isinstance(only, str) else only))]
+    if not runs: raise FacexError(f"no registered run of profile {profile!r} matches {only!r}")
+    return runs
+
 def reproduce(profile: str = 'quick',         # registry profile: 'smoke', 'quick' or 'full'
               only=None,                      # glob or list of globs on run names; None: every run of `profile`
               jobs: int = 1,                  # runs executed in parallel within a wave of independent runs
-              force: bool = False,            # re-run even a run whose last record is ok for the same key
+              force: bool = False,            # re-run (and retrain) even a run whose last record is ok for the same key
               log=partial(print, flush=True), # called with each progress line
               executor: str = 'local',        # where runs execute: 'local' (threads here) or a `facex_nb.cluster` executor
               scheduler: str | None = None,   # the distributed executor's scheduler address (None: its default)
+              registry: Path | None = None,   # the registry file (None: nbs/experiments/registry.yaml)
              ) -> list[dict]:                 # one record per run
     "Run every registered experiment of `profile` (names matching the `only` globs); returns their records."
-    from fnmatch import fnmatch
-    runs = load_registry(profile)
-    if only: runs = [r for r in runs if any(fnmatch(r.name, pat) for pat in ([only] if isinstance(only, str) else only))]
-    if not runs: raise FacexError(f"no registered run of profile {profile!r} matches {only!r}")
+    runs = select_runs(profile, only, registry)
+    data_root()                               # a configured data root that does not exist stops here, before any run
     factory = get_executor(executor)
     log(f"facex reproduce: profile {profile}, {len(runs)} run(s), {jobs} job(s), executor {executor}")
-    recs = []
-    with factory(jobs=jobs, scheduler=scheduler, log=log) as run_wave:
-        for wave in waves(runs): recs += run_wave(wave, force)
-    for root in {Path(r['out_dir']).parents[1] for r in recs if r.get('out_dir')}: log(f"index: {write_index(root)}")
-    n = {s: sum(r['status'] == s for r in recs) for s in ('ok', 'failed', 'skipped')}
-    log(f"done: {n['ok']} ok, {n['failed']} failed, {n['skipped']} skipped")
+    recs, t0 = [], time.time(); _STOP.clear()
+    try:
+        with factory(jobs=jobs, scheduler=scheduler, log=log) as run_wave:
+            for wave in waves(runs):
+                if _STOP.is_set(): break
+                recs += run_wave(wave, force)
+    except KeyboardInterrupt: _STOP.set()     # between runs or in an executor that does not handle it itself
+    finally:
+        done = {r['run'] for r in recs}
+        recs += [dict(run=r.name, profile=r.profile, status='interrupted', reason='not started: the batch was interrupted')
+                 for r in runs if r.name not in done]
+        n = {s: sum(r['status'] == s for r in recs) for s in STATUSES}
+        summary = (f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, profile {profile}, {len(runs)} run(s) in "
+                   f"{time.time() - t0:.0f} s: " + ', '.join(f"{n[s]} {s}" for s in STATUSES))
+        for root in sorted({Path(r['out_dir']).parents[1] for r in recs if r.get('out_dir')}): log(f"index: {write_index(root, summary)}")
+        log(f"done: {n['ok']} ok, {n['failed']} failed, {n['interrupted']} interrupted, {n['skipped']} skipped")
+        _STOP.clear()
     return recs
+
+# %% ../nbs/06_runner.ipynb #b2f1a003
+def run_cost(run: Run, out: Path | None = None) -> dict:
+    "{cpu_s, gpu_s, basis} of one run: the registry's `cost`, else the last recorded wall time in `out`, else unknown."
+    if run.cost: return dict(cpu_s=run.cost.get('cpu_s'), gpu_s=run.cost.get('gpu_s'), basis=run.cost['basis'])
+    prev = _previous(out) if out else {}
+    if prev.get('status') == 'ok' and prev.get('wall_s') is not None:
+        return dict(cpu_s=prev['wall_s'], gpu_s=None, basis=f"measured (last run, {prev.get('utc', '?')[:10]}, {prev.get('machine', '?')})")
+    return dict(cpu_s=None, gpu_s=None, basis='unknown')
+
+def plan(profile: str = 'quick', only=None, force: bool = False, registry: Path | None = None) -> list[dict]:
+    "What `reproduce(profile, only, force=force)` would do, one dict per run in execution order; runs nothing."
+    runs = select_runs(profile, only, registry); data_root()
+    rows = []
+    for wave_no, wave in enumerate(waves(runs), 1):
+        for run in wave:
+            try: mode, prints = data_status(run); err = None
+            except DataError as e: mode, prints, err = 'real', {}, str(e)
+            out = None if mode.startswith('missing') else out_dir_for(run, mode)
+            prev = _previous(out) if out else {}
+            if mode.startswith('missing'): action = f"skip ({mode})"
+            elif err: action = f"fail (data: {err[:200]})"
+            elif not force and prev.get('status') == 'ok' and prev.get('key') == run_key(run, prints, mode): action = 'cached (same key)'
+            else: action = 'run' + (' (forced)' if force else '') + (' on demo data' if mode == 'demo' else '')
+            after = sorted({o.name for o in runs for pat in run.after if fnmatch(o.name, pat) and o is not run})
+            rows.append(dict(wave=wave_no, run=run.name, notebook=run.notebook.name, params=run.params, datasets=run.datasets,
+                             needs=run.needs, after=after, action=action, out_dir=str(out) if out else None, **run_cost(run, out)))
+    return rows
+
+def format_plan(rows: list[dict]) -> str:
+    "The plan as text: one block per run, then the totals of the runs that would execute."
+    fmt = lambda s: '?' if s is None else f"{s:,.0f}"
+    lines = []
+    for r in rows:
+        needs = ', '.join(f"{k} {v}" for k, v in r['needs'].items())
+        lines += [f"[wave {r['wave']}] {r['run']}: {r['action']}",
+                  f"    notebook {r['notebook']}; params {json.dumps(r['params'], default=str) if r['params'] else '(notebook defaults)'}",
+                  f"    needs: data {', '.join(r['datasets']) or 'none'}; {needs}" + (f"; after {', '.join(r['after'])}" if r['after'] else ''),
+                  f"    cost: cpu {fmt(r['cpu_s'])} s, gpu {fmt(r['gpu_s'])} s ({r['basis']})"]
+    todo = [r for r in rows if r['action'].startswith('run')]
+    tot = lambda k: sum(r[k] for r in todo if r[k] is not None)
+    unk = lambda k: sum(r[k] is None for r in todo)
+    lines.append(f"plan: {len(rows)} run(s): {len(todo)} to run, {sum(r['action'].startswith('cached') for r in rows)} cached, "
+                 f"{sum(r['action'].startswith(('skip', 'fail')) for r in rows)} skipped/failing; "
+                 f"to run: cpu {tot('cpu_s'):,.0f} s ({tot('cpu_s') / 3600:.1f} h) + {unk('cpu_s')} unknown, "
+                 f"gpu {tot('gpu_s'):,.0f} s ({tot('gpu_s') / 3600:.1f} h) + {unk('gpu_s')} unknown")
+    return '\n'.join(lines)

@@ -10,6 +10,7 @@ def facex(*args, env=None, **kw):
     return subprocess.run([FACEX, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})}, **kw)
 
 def test_reproduce_falls_back_to_demo_and_says_so(tmp_path):
+    (tmp_path/'no-data').mkdir()   # a data root without fer2013/ (a missing one is a typo: an error)
     env = dict(FACEX_DATA=str(tmp_path/'no-data'), FACEX_SCRATCH=str(tmp_path/'scratch'))
     r = facex('reproduce', '--profile', 'quick', '--only', 'fer2013_dataset_report', env=env)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -20,6 +21,11 @@ def test_reproduce_falls_back_to_demo_and_says_so(tmp_path):
     assert '(demo data)' in (tmp_path/'scratch'/'index.md').read_text()
     again = facex('reproduce', '--profile', 'quick', '--only', 'fer2013_dataset_report', env=env)
     assert 'inputs unchanged' in again.stdout
+
+def test_typo_in_facex_data_is_a_clear_error_not_the_demo(tmp_path):
+    r = facex('reproduce', '--profile', 'quick', '--only', 'fer2013_dataset_report', env=dict(FACEX_DATA=str(tmp_path/'typo')))
+    assert r.returncode == 2 and 'FACEX_DATA' in r.stderr and 'no such folder' in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    assert 'same' not in r.stdout and 'ok' not in r.stdout
 
 def test_unknown_run_is_a_clear_error():
     r = facex('reproduce', '--profile', 'smoke', '--only', 'no_such_run')

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from ..core import DataError, FacexError, dataset_path, sha256_file, sha256_json, IMAGE_EXTS
+from ..fingerprint import file_sha256s
 
 # %% auto #0
 __all__ = ['AU_PREFIXES', 'INTENSITY_LETTERS', 'CASME2_EMOTIONS', 'SAMM_EMOTIONS', 'EMOTION_ALIASES', 'OBJECTIVE_CLASSES',
@@ -347,7 +348,8 @@ def _load(dataset: str, root, sheet, frames: str) -> MicroData:
     for k in ('onset', 'apex', 'offset'): clips[k] = clips[k].astype('Int64')
     clips['n_frames'] = clips['n_frames'].astype(int)
     files = sorted(f for fs in clips.pop('_files') for f in fs)
-    fingerprint = sha256_json(dict(sheet=sha256_file(sheet), frames=files))
+    hashes = file_sha256s([sheet, *(root/f for f in files)])     # contents, cached by (size, mtime, ctime)
+    fingerprint = sha256_json(dict(sheet=hashes[os.path.abspath(sheet)], frames=[(f, hashes[os.path.abspath(root/f)]) for f in files]))
     return MicroData(dataset, clips, pd.DataFrame(skipped, columns=['item', 'reason']),
                      pd.DataFrame(repairs, columns=['item', 'field', 'old', 'new', 'rule']), fingerprint, root, sheet, base)
 

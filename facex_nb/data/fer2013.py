@@ -11,6 +11,7 @@ import numpy as np, pandas as pd
 import cv2
 import facex_nb
 from ..core import FacexError, DataError, dataset_path, cache_dir, sha256_file, sha256_json, IMAGE_EXTS, decode_image
+from ..fingerprint import fingerprint
 
 # %% auto #0
 __all__ = ['FER_CLASSES', 'CSV_ORDER', 'CLASS_ALIASES', 'SPLIT_ALIASES', 'CSV_COLUMNS', 'SIDE', 'META_COLUMNS', 'SPLIT_SCHEMES',
@@ -141,12 +142,9 @@ def _decode_pixels(pix: str) -> np.ndarray:
 
 # %% ../../nbs/02_data.fer2013.ipynb #215f3ee1
 def fer_fingerprint(source) -> str:
-    "Fingerprint of a FER2013 source (folder or CSV) without decoding images."
+    "Content fingerprint of a FER2013 source (folder or CSV) without decoding images; `SHA256SUMS` verified when present."
     kind, p = _source_kind(Path(source))
-    if kind == 'csv': return sha256_file(p)
-    if (p/'SHA256SUMS').is_file(): return sha256_file(p/'SHA256SUMS')
-    listing, _ = _list_folder(p)
-    return sha256_json(sorted((i, sha256_file(f)) for i, f in zip(listing.id, listing.path)))
+    return fingerprint(p)
 
 # %% ../../nbs/02_data.fer2013.ipynb #1cf698c7
 _LOADER_VERSION = 1
@@ -205,15 +203,14 @@ def load_fer2013(source=None,                 # folder tree (split/class/*.png) 
                  splits=None,                 # split name or names ('train', 'test'/'PublicTest', … see `SPLIT_ALIASES`); None: all
                  max_per_class: int | None = None,  # seeded sample of at most this many images per (split, class); None: all
                  seed: int = 0,               # seed of that sample
-                 use_cache: bool = True,      # read/write decoded images in the cache (CSV, or folders with SHA256SUMS)
+                 use_cache: bool = True,      # read/write decoded images in the cache (keyed by the fingerprint and the listing)
                 ) -> FerData:
     "Load FER2013 from a folder tree or CSV (`source=None`: configured dataset, else the demo sample)."
     src, is_demo = _resolve_source(source)
     kind, path = _source_kind(src)
     listing, skipped = (_list_folder if kind == 'folder' else _read_fer_csv)(path)
-    pre_fp = kind == 'csv' or (path/'SHA256SUMS').is_file()
-    fingerprint = fer_fingerprint(path) if pre_fp else None
-    cfile = _cache_file(kind, path, fingerprint, listing) if (use_cache and pre_fp) else None
+    fp = fer_fingerprint(path)           # verifies SHA256SUMS first: a folder that differs from it is a DataError
+    cfile = _cache_file(kind, path, fp, listing) if use_cache else None
     n_listed = len(listing)
     if splits is not None:
         splits = [splits] if isinstance(splits, str) else list(splits)
@@ -224,7 +221,7 @@ def load_fer2013(source=None,                 # folder tree (split/class/*.png) 
     cache = _cache_read(cfile) if cfile else None
     chosen = _sample(listing, max_per_class, seed)
 
-    images, keep, failed, repairs, file_hashes = [], [], {}, {}, []
+    images, keep, failed, repairs = [], [], {}, {}
     for idx, rid, p in zip(chosen.index, chosen.id, chosen.path):
         try:
             if cache is not None:
@@ -233,20 +230,17 @@ def load_fer2013(source=None,                 # folder tree (split/class/*.png) 
             elif kind == 'csv': im, note = _decode_pixels(chosen.at[idx, 'pixels']), None
             else:
                 data = Path(p).read_bytes()
-                if not pre_fp: file_hashes.append((rid, hashlib.sha256(data).hexdigest()))
                 im, note = _decode(data, p)
         except (DataError, OSError) as e: failed[rid] = str(e); continue
         images.append(im); keep.append(idx)
         if note: repairs[rid] = note
-    if fingerprint is None:        # no SHA256SUMS: hash what was read (whole listing only, else say so)
-        fingerprint = sha256_json(sorted(file_hashes)) if len(chosen) == n_listed else fer_fingerprint(path)
     arr = np.stack(images) if images else np.zeros((0, SIDE, SIDE), np.uint8)
     if cfile is not None and cache is None and len(chosen) == n_listed:      # only complete loads are cached
         _cache_write(cfile, chosen.loc[keep, 'id'].tolist(), arr, failed, repairs)
     meta = chosen.loc[keep, ['id', 'split', 'label', 'path']].reset_index(drop=True)
     meta.insert(3, 'y', meta.label.map(FER_CLASSES.index).astype('int64'))
     return FerData(images=arr, meta=meta[META_COLUMNS], skipped=_frame(skipped + list(failed.items()), ['item', 'reason']),
-                   fingerprint=fingerprint, source=str(path), is_demo=is_demo,
+                   fingerprint=fp, source=str(path), is_demo=is_demo,
                    repairs=_frame(repairs.items(), ['item', 'note']))
 
 # %% ../../nbs/02_data.fer2013.ipynb #dacb3479
