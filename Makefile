@@ -7,7 +7,7 @@ PROFILE ?= quick
 # Portable AVX2 build: a native one may use AMX, which VMs advertise but cannot execute (segfault on the first prompt).
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-.PHONY: test reproduce venv export clean-nbs check-export
+.PHONY: test reproduce venv export clean-nbs check-export nbs docs check-outputs chromium
 venv: $(BIN)/facex
 $(BIN)/facex: settings.ini setup.py
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,3 +33,22 @@ test: venv check-export
 
 reproduce: venv
 	$(BIN)/facex reproduce --profile $(PROFILE)
+
+# Re-execute the notebooks of nbs/ in place, top to bottom, keeping their outputs (slow cells with FACEX_NB_BUDGET=small):
+# `make nbs`, or one/some: `make nbs NB=04_data.synthetic`, `make nbs NB='2*'`. A notebook is committed only after it ran.
+NB ?=
+NB_JOBS ?= 1
+nbs: venv
+	$(BIN)/python tools/run_nbs.py --jobs $(NB_JOBS) $(NB)
+
+# Fails when a notebook in nbs/ has display cells without outputs (prints the counts).
+check-outputs:
+	$(PY) tools/check_outputs.py
+
+# The documentation site in _docs/ from the committed notebooks, reports/ and the docstrings; executes nothing.
+docs: venv
+	$(BIN)/python tools/build_docs.py
+
+# Debian's Chromium, for the browser test of the site (tests/test_docs.py); CI's fresh machine runs as root.
+chromium:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
