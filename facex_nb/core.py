@@ -9,11 +9,11 @@ from pathlib import Path
 from importlib import metadata
 
 # %% auto #0
-__all__ = ['DATASET_LAYOUTS', 'QUIET_ENV', 'IMAGE_EXTS', 'MAX_PIXELS', 'MODE_NOTES', 'KEY_PACKAGES', 'DEMO_BANNER', 'FacexError',
-           'DataError', 'AssetError', 'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir', 'config_file',
-           'load_config', 'data_root', 'dataset_path', 'sha256_file', 'sha256_json', 'set_seed', 'quiet_startup',
-           'decode_image', 'git_sha', 'package_versions', 'provenance', 'save_table', 'save_fig', 'OutputError',
-           'check_output', 'check_outputs', 'atomic_output']
+__all__ = ['DATASET_LAYOUTS', 'NB_BUDGETS', 'QUIET_ENV', 'IMAGE_EXTS', 'MAX_PIXELS', 'MODE_NOTES', 'KEY_PACKAGES', 'DEMO_BANNER',
+           'FacexError', 'DataError', 'AssetError', 'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir',
+           'config_file', 'load_config', 'data_root', 'dataset_path', 'sha256_file', 'sha256_json', 'set_seed',
+           'nb_budget', 'quiet_startup', 'decode_image', 'git_sha', 'package_versions', 'provenance', 'save_table',
+           'save_fig', 'OutputError', 'check_output', 'check_outputs', 'atomic_output']
 
 # %% ../nbs/00_core.ipynb #5b7d5556
 class FacexError(Exception):
@@ -123,6 +123,15 @@ def set_seed(seed: int = 0, deterministic: bool = False):
         if deterministic:
             import tensorflow as tf
             tf.config.experimental.enable_op_determinism()
+
+# %% ../nbs/00_core.ipynb #d2788d98
+NB_BUDGETS = ('small', 'full')
+
+def nb_budget() -> str:
+    "How much the notebooks' slow cells run: `FACEX_NB_BUDGET`, one of `NB_BUDGETS` (default 'full'; `make nbs` sets 'small')."
+    b = os.environ.get('FACEX_NB_BUDGET') or 'full'
+    if b not in NB_BUDGETS: raise FacexError(f"FACEX_NB_BUDGET must be one of {', '.join(NB_BUDGETS)}, got {b!r}")
+    return b
 
 # %% ../nbs/00_core.ipynb #fe26d20c
 QUIET_ENV = {
