@@ -64,7 +64,7 @@ class Classifier:
         if faces.ndim != 3 or faces.shape[1:] != (48, 48): raise DataError(f"expected faces (N,48,48), got {faces.shape}")
         faces = check_unit_range(faces, 'faces48').astype(np.float32, copy=False)
         if not len(faces): return np.zeros((0, len(FER_CLASSES)), np.float32)
-        fn, bs = self._compiled(), batch_size or self.batch_size
+        fn, bs = self._compiled(), self.batch_size if batch_size is None else batch_size   # 0 is an error, not the default
         if not isinstance(bs, (int, np.integer)) or bs < 1: raise FacexError(f"batch_size must be a positive integer, got {bs!r}")
         return np.concatenate([fn(faces[i:i + bs]).numpy() for i in range(0, len(faces), bs)])
 
