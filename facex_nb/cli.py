@@ -88,6 +88,23 @@ def _micro_video(a) -> int:
     r = analyse_video(a.video, a.pipeline, class_set=a.classes, out_csv=a.csv, out_mp4=a.out, events_csv=a.events, max_frames=a.max_frames)
     print(json.dumps(r.summary, default=str)); return 0
 
+def _micro_live(a) -> int:
+    "The live loop on a camera or on a file/frame folder played at its frame rate; the summary as one JSON line."
+    import contextlib
+    from facex_nb.micro.live import run_live
+    if (a.camera is None) == (a.play is None): raise FacexError("give one of --camera N or --play FILE_OR_FRAME_FOLDER")
+    if a.llm == 'none': backend = contextlib.nullcontext((None, 'no LLM (--llm none): ambiguous events keep the ensemble label'))
+    elif a.llm == 'local':
+        from facex_nb.micro.llm_server import llm_backend
+        backend = llm_backend(local=True)
+    else:
+        from facex_nb.micro.llm import LLMConfig
+        cfg = LLMConfig.from_env(base_url=a.llm); backend = contextlib.nullcontext((cfg, f'endpoint {cfg.endpoint}'))
+    with backend as (cfg, note):
+        r = run_live(a.camera if a.camera is not None else a.play, a.pipeline, fps=a.fps, seconds=a.seconds, llm=cfg, overlay=a.overlay,
+                     events_csv=a.events, loop=a.loop, show=a.camera is not None and not a.no_show, wait_llm_s=a.wait_llm)
+    print(json.dumps(r.summary | dict(llm_backend=note), default=str)); return 0
+
 def _llm_serve(a) -> int:
     from facex_nb.micro.llm_server import serve
     if a.log: check_output(a.log, [], None, '--log')
@@ -146,6 +163,18 @@ COMMANDS = {
               A('--classes', default=None, help="check that the pipeline was fitted for this class set (the shipped one: casme2_5)"),
               A('--max-frames', type=at_least(1), default=None)],
         run=_micro_video),
+    'micro live': dict(help='the hybrid micro-expression system live: AU evidence against a rolling baseline, online spotting, labels, async LLM, overlay',
+        args=[A('--camera', type=int, default=None, help='camera index'),
+              A('--play', default=None, help='video file or folder of frames (a CASME II clip folder), played in real time'),
+              A('--fps', type=float, default=None, help='playback rate (default: the container\'s; 30 for frames)'),
+              A('--seconds', type=float, default=None, help='stop after this much stream time (default: the end of the source)'),
+              A('--loop', action='store_true', help='replay --play from its start until --seconds'),
+              A('--llm', default='none', help="LLM for ambiguous events: none, local (llm_backend: the environment's endpoint, else a local llama.cpp server), or a base URL"),
+              A('--wait-llm', type=float, default=0.0, help='at the end, wait this many seconds for pending LLM answers'),
+              A('--overlay', default=None, help='overlay mp4 of the processed frames'), A('--events', default=None, help='events CSV'),
+              A('--pipeline', default=None, help='fitted HybridPipeline file (default: the shipped one, or FACEX_MICRO_PIPELINE)'),
+              A('--no-show', action='store_true', help='with --camera: no window')],
+        run=_micro_live),
     'llm serve': dict(help='serve a local OpenAI-compatible LLM (llama.cpp, cached GGUF model) on loopback until Ctrl-C; prints the base URL',
         args=[A('--model', default=None, help='GGUF file or asset name (default: SmolLM2-135M-Instruct.Q4_1.gguf)'),
               A('--port', type=at_least(0, hi=65535), default=0, help='loopback port (default: a free one; a port in use is an error)'),

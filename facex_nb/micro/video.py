@@ -15,8 +15,9 @@ from .spotting import spot_aus, motion_signal, SPOT_COLUMNS
 
 # %% auto #0
 __all__ = ['VIDEO_SETTINGS', 'FRAME_COLUMNS', 'EVENT_COLUMNS', 'shipped_pipeline_path', 'load_pipeline', 'VideoEvidence',
-           'video_evidence', 'au_columns_of', 'amplified_flow', 'au_frame_table', 'explain_event', 'explain_events',
-           'write_overlay', 'MicroVideoResult', 'analyse_video']
+           'FrameEvidence', 'EvidenceStream', 'video_evidence', 'au_columns_of', 'amplified_flow', 'au_frame_table',
+           'explain_event', 'explain_events', 'write_overlay', 'MicroVideoResult', 'video_spots', 'video_events',
+           'analyse_video']
 
 # %% ../../nbs/27_micro.video.ipynb #8bfece21
 VIDEO_SETTINGS = dict(      # the video path's knobs (each one is a keyword of `video_evidence` and `analyse_video`)
@@ -75,6 +76,142 @@ class VideoEvidence:
     stop_reason: str | None = None
 
 # %% ../../nbs/27_micro.video.ipynb #29404109
+@dataclass
+class FrameEvidence:
+    "One finalised frame of an `EvidenceStream`: its row (`FRAME_COLUMNS`), ROI flow, crop, frame and baseline."
+    row: dict                # FRAME_COLUMNS of this frame
+    e: np.ndarray            # (n_roi, 2) IOD units, rigid motion removed; NaN without a face
+    crop: np.ndarray | None  # gray face crop (None without a face, or when not kept)
+    bgr: np.ndarray          # the frame itself
+    seg: dict | None         # its baseline (`start, crop, base, reason, n_base, run, offset`); None without a face
+
+class EvidenceStream:
+    """Frame-by-frame ROI-flow evidence against a re-anchored neutral baseline, with bounded buffers: `push(frame)` returns
+    the frames it finalised (a frame is final two frames later: a new baseline is the mean of its frame and the next two),
+    `finish()` the rest. `video_evidence` (offline) and `micro.live` (online) are both this loop."""
+    def __init__(self,
+                 flow: dict,               # the pipeline's flow settings (`HybridPipeline.flow`)
+                 fps: float,               # frame rate, Hz (turns the *_s / *_ms settings into frames)
+                 reanchor: bool = True,    # False: one baseline per face appearance (forced re-anchors only)
+                 keep_crops: bool = True,  # hand out each frame's face crop (≈17 KB) for MDMO at event apexes
+                 landmarker=None,          # a MediaPipe VIDEO-mode landmarker (default: a new one, closed by `close`)
+                 history: bool = True,     # keep every baseline in `segments` (False: only the current one; a long stream)
+                 **settings):              # overrides of `VIDEO_SETTINGS`
+        from facex_nb.micro.landmarks import make_landmarker
+        if unknown := set(settings) - set(VIDEO_SETTINGS):
+            raise FacexError(f"unknown video settings {sorted(unknown)}; known: {list(VIDEO_SETTINGS)}")
+        self.s, self.flow, self.fps, self.reanchor, self.keep_crops, self.history = {**VIDEO_SETTINGS, **settings}, flow, float(fps), reanchor, keep_crops, history
+        self.rois = fl.roi_list(); self.flowfn = fl.make_flow(flow['algo'])
+        self.ms = dict.fromkeys(['decode', 'landmarks', 'crop', 'flow', 'roi', 'anchor'], 0.0)
+        t0 = time.perf_counter()
+        self.own = landmarker is None
+        self.lm = make_landmarker('video', num_faces=1) if self.own else landmarker
+        self.startup = dict(landmarker_s=time.perf_counter() - t0)
+        self.calm_n = max(3, int(round(self.s['calm_ms'] * self.fps / 1000)))
+        self.re_n = max(self.calm_n + 1, int(round(self.s['reanchor_s'] * self.fps)))
+        self.buf = deque(maxlen=6)                    # (i, bgr, gray) of recent frames: the 2-frame lookahead
+        self.grays = deque(maxlen=self.calm_n + 3)    # (i, gray) of the last `calm_ms`: a calm re-anchor's baseline frames
+        self.E = deque(maxlen=self.calm_n)            # ROI flow of the last `calm_ms` finalised frames
+        self.segments, self.seg, self.n_segs, self.last_run = [], None, 0, -1
+        self.n, self.n_in, self.pending, self.last_row, self.size = 0, 0, [], None, None
+        self.last_check = self.last_search = -10 ** 9; self.ts = -1; self.calls = 0
+
+    def _landmarks(self, bgr):
+        "478 landmark pixels (x, y) of the largest face, or None."
+        from facex_nb.micro.landmarks import detect_face
+        t = time.perf_counter()
+        self.ts = max(self.ts + 1, int(self.n * 1000 / self.fps))   # VIDEO mode needs increasing timestamps
+        r = detect_face(self.lm, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), timestamp_ms=self.ts)
+        dt = time.perf_counter() - t; self.calls += 1
+        if self.calls == 1: self.startup['first_landmarks_s'] = dt   # graph warm-up: start-up, not per-frame cost
+        else: self.ms['landmarks'] += dt
+        return None if r.landmarks is None else r.landmarks[:, :2] * np.array(bgr.shape[1::-1], np.float32)
+
+    def _anchor(self, pts, grays, reason, start, offset=None):
+        "A new baseline: the crop from these landmarks (None: keep the crop), the mean crop of `grays` as the neutral image;\n        `offset` = the new baseline's ROI flow under the old one (a calm re-anchor)."
+        t = time.perf_counter()
+        crop = self.seg['crop'] if pts is None else fl.face_crop(pts, self.flow['iod_px'], self.rois)
+        base = np.clip(np.mean([fl.crop_gray(g, crop) for g in grays], 0) + 0.5, 0, 255).astype(np.uint8)
+        run = self.last_run if offset is not None else self.last_run + 1   # calm re-anchors continue a run
+        self.seg = dict(start=start, crop=crop, base=base, reason=reason, n_base=len(grays), run=run,
+                        offset=np.zeros((len(self.rois), 2)) if offset is None else offset, id=self.n_segs)
+        self.n_segs += 1; self.last_run = run
+        if self.history: self.segments.append(self.seg)
+        self.last_search = start
+        self.ms['anchor'] += time.perf_counter() - t
+
+    def _measure(self, gray):
+        seg = self.seg
+        t = time.perf_counter(); c = fl.crop_gray(gray, seg['crop']); t1 = time.perf_counter()
+        F = self.flowfn(seg['base'], c); t2 = time.perf_counter()
+        e, rg = _rigid_fit(seg['crop'], F)
+        self.ms['crop'] += t1 - t; self.ms['flow'] += t2 - t1; self.ms['roi'] += time.perf_counter() - t2
+        return c, e, rg
+
+    def _calm_reanchor(self, j):
+        "The last `calm_ms` become the new baseline when they drifted from the old one and held still while doing so."
+        s = self.s
+        if j - self.seg['start'] + 1 < self.re_n: return           # a baseline lasts at least `reanchor_s`
+        W = np.stack(self.E); m = W.mean(0)
+        drift = float(np.sqrt((m ** 2).sum(-1)).max())
+        if drift < s['drift_tol']: return
+        sub = np.stack([w.mean(0) for w in np.array_split(W, 5)])   # an expression in the window moves these apart
+        if np.sqrt(((sub - m) ** 2).sum(-1)).max() > s['steady_tol']: return
+        # same crop (the head is within the forced-re-anchor limits), the whole steady window is the new neutral image
+        self._anchor(None, [g for i, g in self.grays if j - self.calm_n < i <= j], f'calm window {j - self.calm_n + 1}-{j}, drift {drift:.4f}',
+                     j + 1, self.seg['offset'] + m)
+        self.last_row['anchor'] = True
+
+    def _step(self, j, bgr, gray, ahead) -> FrameEvidence:
+        "Process frame j; `ahead` = its gray frame and the next two (as far as decoded)."
+        s = self.s
+        row = dict(frame=j, t=j / self.fps, anchor=False, landmarks_run=False)
+        if self.seg is None:                                  # no face tracked: search every few frames
+            if j - self.last_search >= s['search_every']:
+                self.last_search = self.last_check = j; row['landmarks_run'] = True
+                if (pts := self._landmarks(bgr)) is not None: self._anchor(pts, ahead, 'face found', j); row['anchor'] = True
+        elif j - self.last_check >= s['landmark_every']:      # tracked: is the face still there?
+            self.last_check = j; row['landmarks_run'] = True
+            if self._landmarks(bgr) is None: self.seg = None; self.last_search = j
+        if self.seg is not None:
+            c, e, rg = self._measure(gray)
+            if _too_far(rg, s):                                # too far from the baseline: re-anchor on this frame
+                self.last_check = j; row['landmarks_run'] = True
+                if (pts := self._landmarks(bgr)) is None: self.seg = None
+                else: self._anchor(pts, ahead, 'head moved', j); row['anchor'] = True; c, e, rg = self._measure(gray)
+        if self.seg is not None:
+            row.update(face_found=True, segment=self.seg['id'], **rg); out = FrameEvidence(row, e, c if self.keep_crops else None, bgr, self.seg)
+        else:
+            row.update(face_found=False, segment=-1); out = FrameEvidence(row, np.full((len(self.rois), 2), np.nan), None, bgr, None)
+        self.E.append(out.e); self.n += 1; self.last_row = row
+        if self.reanchor and self.seg is not None: self._calm_reanchor(j)
+        return out
+
+    def push(self, frame, t_decode: float = 0.0) -> list:
+        "Add the next BGR frame; returns the `FrameEvidence` it finalised (the frame two before it, once there is one)."
+        i = self.n_in; self.n_in += 1
+        if self.size is None: self.size = tuple(frame.shape[1::-1])
+        t = time.perf_counter(); gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY); self.ms['crop'] += time.perf_counter() - t
+        self.ms['decode'] += t_decode; self.buf.append((i, frame, gray)); self.grays.append((i, gray)); self.pending.append(i)
+        if len(self.pending) < 3: return []
+        j = self.pending.pop(0); have = {b[0]: b for b in self.buf}
+        return [self._step(j, have[j][1], have[j][2], [have[k][2] for k in (j, j + 1, j + 2)])]
+
+    def finish(self) -> list:
+        "Finalise the frames still waiting for their lookahead (end of the stream)."
+        have = {b[0]: b for b in self.buf}; out = []
+        for j in self.pending: out.append(self._step(j, have[j][1], have[j][2], [have[k][2] for k in (j, j + 1, j + 2) if k in have]))
+        self.pending = []
+        return out
+
+    def warm_up(self, bgr):
+        "One landmark call before the stream starts (MediaPipe builds its graph on the first one): a live clock then starts warm."
+        self._landmarks(bgr)
+
+    def close(self):
+        "Close the landmarker if this stream made it."
+        if self.own: self.lm.close(); self.own = False
+
 def video_evidence(source,                   # video path, or an iterable of BGR frames / image paths
                    flow: dict,               # the pipeline's flow settings (`HybridPipeline.flow`)
                    fps: float | None = None, # default: the container's (30 for frames)
@@ -84,115 +221,31 @@ def video_evidence(source,                   # video path, or an iterable of BGR
                    landmarker=None,          # a MediaPipe VIDEO-mode landmarker (default: a new one, closed here)
                    **settings) -> VideoEvidence:  # overrides of `VIDEO_SETTINGS`
     "Stream a video: MediaPipe to (re-)anchor the baseline and to check the face, ROI flow against the baseline on every frame."
-    from facex_nb.micro.landmarks import make_landmarker, detect_face, video_fps, _iter_video, _iter_frames
+    from facex_nb.micro.landmarks import video_fps, _iter_video, _iter_frames
     if unknown := set(settings) - set(VIDEO_SETTINGS):
         raise FacexError(f"unknown video settings {sorted(unknown)}; known: {list(VIDEO_SETTINGS)}")
-    s = {**VIDEO_SETTINGS, **settings}
     if isinstance(source, (str, Path)):
         if not Path(source).exists(): raise DataError(f"video not found: {source}")
         fps = fps or video_fps(source) or 30.0
         it = _iter_video(Path(source), max_frames)
     else: fps = fps or 30.0; it = _iter_frames(source, max_frames)
-    rois = fl.roi_list()
-    flowfn = fl.make_flow(flow['algo'])
-    ms = dict.fromkeys(['decode', 'landmarks', 'crop', 'flow', 'roi', 'anchor'], 0.0)
-    t0 = time.perf_counter()
-    own = landmarker is None
-    lm = make_landmarker('video', num_faces=1) if own else landmarker
-    startup = dict(landmarker_s=time.perf_counter() - t0)
-    calm_n = max(3, int(round(s['calm_ms'] * fps / 1000)))
-    re_n = max(calm_n + 1, int(round(s['reanchor_s'] * fps)))
-    buf = deque(maxlen=6)               # (i, bgr, gray) of recent frames: the 2-frame lookahead
-    grays = deque(maxlen=calm_n + 3)    # (i, gray) of the last `calm_ms`: a calm re-anchor's baseline frames
-    rows, E, crops, segs = [], [], [], []
-    st = dict(seg=None, last_check=-10 ** 9, last_search=-10 ** 9, ts=-1, calls=0)
-
-    def landmarks(bgr):
-        "478 landmark pixels (x, y) of the largest face, or None."
-        t = time.perf_counter()
-        st['ts'] = max(st['ts'] + 1, int(len(rows) * 1000 / fps))   # VIDEO mode needs increasing timestamps
-        r = detect_face(lm, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), timestamp_ms=st['ts'])
-        dt = time.perf_counter() - t; st['calls'] += 1
-        if st['calls'] == 1: startup['first_landmarks_s'] = dt   # graph warm-up: start-up, not per-frame cost
-        else: ms['landmarks'] += dt
-        return None if r.landmarks is None else r.landmarks[:, :2] * np.array(bgr.shape[1::-1], np.float32)
-
-    def anchor(pts, grays, reason, start, offset=None):
-        "A new baseline: the crop from these landmarks (None: keep the crop), the mean crop of `grays` as the neutral image;\n        `offset` = the new baseline's ROI flow under the old one (a calm re-anchor)."
-        t = time.perf_counter()
-        crop = st['seg']['crop'] if pts is None else fl.face_crop(pts, flow['iod_px'], rois)
-        base = np.clip(np.mean([fl.crop_gray(g, crop) for g in grays], 0) + 0.5, 0, 255).astype(np.uint8)
-        run = segs[-1]['run'] if offset is not None else (segs[-1]['run'] + 1 if segs else 0)   # calm re-anchors continue a run
-        st['seg'] = dict(start=start, crop=crop, base=base, reason=reason, n_base=len(grays), run=run,
-                         offset=np.zeros((len(rois), 2)) if offset is None else offset)
-        segs.append(st['seg']); st['last_search'] = start
-        ms['anchor'] += time.perf_counter() - t
-
-    def measure(gray):
-        seg = st['seg']
-        t = time.perf_counter(); c = fl.crop_gray(gray, seg['crop']); t1 = time.perf_counter()
-        F = flowfn(seg['base'], c); t2 = time.perf_counter()
-        e, rg = _rigid_fit(seg['crop'], F)
-        ms['crop'] += t1 - t; ms['flow'] += t2 - t1; ms['roi'] += time.perf_counter() - t2
-        return c, e, rg
-
-    def calm_reanchor(j):
-        "The last `calm_ms` become the new baseline when they drifted from the old one and held still while doing so."
-        if j - st['seg']['start'] + 1 < re_n: return           # a baseline lasts at least `reanchor_s`
-        W = np.stack(E[j - calm_n + 1:j + 1]); m = W.mean(0)
-        drift = float(np.sqrt((m ** 2).sum(-1)).max())
-        if drift < s['drift_tol']: return
-        sub = np.stack([w.mean(0) for w in np.array_split(W, 5)])   # an expression in the window moves these apart
-        if np.sqrt(((sub - m) ** 2).sum(-1)).max() > s['steady_tol']: return
-        # same crop (the head is within the forced-re-anchor limits), the whole steady window is the new neutral image
-        anchor(None, [g for i, g in grays if j - calm_n < i <= j], f'calm window {j - calm_n + 1}-{j}, drift {drift:.4f}', j + 1,
-               st['seg']['offset'] + m)
-        rows[-1]['anchor'] = True
-
-    def step(j, bgr, gray, ahead):
-        "Process frame j; `ahead` = its gray frame and the next two (as far as decoded)."
-        row = dict(frame=j, t=j / fps, anchor=False, landmarks_run=False)
-        if st['seg'] is None:                                  # no face tracked: search every few frames
-            if j - st['last_search'] >= s['search_every']:
-                st['last_search'] = st['last_check'] = j; row['landmarks_run'] = True
-                if (pts := landmarks(bgr)) is not None: anchor(pts, ahead, 'face found', j); row['anchor'] = True
-        elif j - st['last_check'] >= s['landmark_every']:      # tracked: is the face still there?
-            st['last_check'] = j; row['landmarks_run'] = True
-            if landmarks(bgr) is None: st['seg'] = None; st['last_search'] = j
-        if st['seg'] is not None:
-            c, e, rg = measure(gray)
-            if _too_far(rg, s):                                # too far from the baseline: re-anchor on this frame
-                st['last_check'] = j; row['landmarks_run'] = True
-                if (pts := landmarks(bgr)) is None: st['seg'] = None
-                else: anchor(pts, ahead, 'head moved', j); row['anchor'] = True; c, e, rg = measure(gray)
-        if st['seg'] is not None:
-            row.update(face_found=True, segment=len(segs) - 1, **rg); E.append(e); crops.append(c if keep_crops else None)
-        else:
-            row.update(face_found=False, segment=-1); E.append(np.full((len(rois), 2), np.nan)); crops.append(None)
-        rows.append(row)
-        if reanchor and st['seg'] is not None: calm_reanchor(j)
-
-    stop, pending, T0 = None, [], time.perf_counter()
+    st = EvidenceStream(flow, fps, reanchor, keep_crops, landmarker, **settings)
+    rows, E, crops, stop, T0 = [], [], [], None, time.perf_counter()
+    def keep(done):
+        for o in done: rows.append(o.row); E.append(o.e); crops.append(o.crop)   # not the frame itself
     try:
-        for i, (frame, err, t_dec) in enumerate(it):
+        for frame, err, t_dec in it:
             if err: stop = err; break
-            t = time.perf_counter(); gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY); ms['crop'] += time.perf_counter() - t
-            ms['decode'] += t_dec; buf.append((i, frame, gray)); grays.append((i, gray)); pending.append(i)
-            if len(pending) == 3:
-                j = pending.pop(0); have = {b[0]: b for b in buf}
-                step(j, have[j][1], have[j][2], [have[k][2] for k in (j, j + 1, j + 2)])
-        have = {b[0]: b for b in buf}
-        for j in pending: step(j, have[j][1], have[j][2], [have[k][2] for k in (j, j + 1, j + 2) if k in have])
-    finally:
-        if own: lm.close()
+            keep(st.push(frame, t_dec))
+        keep(st.finish())
+    finally: st.close()
     n = max(len(rows), 1)
     frames = pd.DataFrame(rows).reindex(columns=FRAME_COLUMNS)
     for c, kind in (('face_found', bool), ('landmarks_run', bool), ('anchor', bool), ('segment', int)): frames[c] = frames[c].astype(kind)
-    timing = dict(ms_per_frame={k: 1000 * v / n for k, v in ms.items()} | dict(loop_wall=1000 * (time.perf_counter() - T0) / n),
-                  startup_s=startup, landmark_calls=st['calls'])
-    size = buf[0][1].shape[1::-1] if buf else (0, 0)
-    return VideoEvidence(frames, np.array(E, np.float64).reshape(len(rows), len(rois), 2), segs, crops, float(fps),
-                         tuple(size), timing, stop)
+    timing = dict(ms_per_frame={k: 1000 * v / n for k, v in st.ms.items()} | dict(loop_wall=1000 * (time.perf_counter() - T0) / n),
+                  startup_s=st.startup, landmark_calls=st.calls)
+    return VideoEvidence(frames, np.array(E, np.float64).reshape(len(rows), len(st.rois), 2), st.segments, crops, float(fps),
+                         st.size or (0, 0), timing, stop)
 
 # %% ../../nbs/27_micro.video.ipynb #1fd68ee7
 def au_columns_of(pipeline) -> list:
@@ -307,6 +360,28 @@ class MicroVideoResult:
     events: pd.DataFrame     # EVENT_COLUMNS + p_<class> (ensemble probabilities)
     summary: dict = field(default_factory=dict)
 
+def video_spots(ev: VideoEvidence, pipe, k: float = 5.0, kinds=('micro', 'macro')) -> tuple:
+    """`(frames, spotted, E, stages)` of streamed evidence: per-frame AU strengths + `motion`; the spotted events (not yet
+    explained); the amplified ROI flow; seconds per stage."""
+    stages = {}
+    t = time.perf_counter(); E = amplified_flow(ev, pipe); aus = au_frame_table(ev, pipe, E); stages['aus'] = time.perf_counter() - t
+    frames = pd.concat([ev.frames, aus], axis=1)
+    frames['motion'] = motion_signal(aus[[c for c in aus.columns if '_' not in c]]) if frames.face_found.any() else np.nan
+    t = time.perf_counter()
+    events = pd.DataFrame(columns=SPOT_COLUMNS)
+    if frames.face_found.sum() >= 3: events = spot_aus(frames, fps=ev.fps, k=k, kinds=kinds)
+    stages['spotting'] = time.perf_counter() - t
+    return frames, events, E, stages
+
+def video_events(ev: VideoEvidence, pipe, k: float = 5.0, kinds=('micro', 'macro')) -> tuple:
+    """`(frames, events, stages)`: `video_spots`, every event explained by the pipeline (`explain_events`), frames marked
+    with `event`, `event_label`. `analyse_video` runs it on a whole video; `micro.live` runs the same two steps on its window."""
+    frames, events, E, stages = video_spots(ev, pipe, k, kinds)
+    frames['event'] = -1; frames['event_label'] = ''
+    t = time.perf_counter(); events = explain_events(ev, events, pipe, E); stages['rules'] = time.perf_counter() - t
+    for i, e in events.iterrows(): frames.loc[int(e.onset):int(e.offset), ['event', 'event_label']] = [i, e.label]
+    return frames, events, stages
+
 def analyse_video(path,                         # video file, or an iterable of BGR frames / image paths
                   pipeline=None,                 # a fitted HybridPipeline or a path (default: `load_pipeline()`)
                   class_set: str | None = None,  # check: the class set the pipeline must have been fitted for
@@ -331,17 +406,7 @@ def analyse_video(path,                         # video file, or an iterable of 
     T0 = time.perf_counter()
     ev = video_evidence(path, pipe.flow, fps=fps, max_frames=max_frames, reanchor=reanchor, **settings)
     t_start = sum(ev.timing['startup_s'].values())       # MediaPipe start-up happens inside: not per-frame work
-    stages = {}
-    t = time.perf_counter(); E = amplified_flow(ev, pipe); aus = au_frame_table(ev, pipe, E); stages['aus'] = time.perf_counter() - t
-    frames = pd.concat([ev.frames, aus], axis=1)
-    frames['motion'] = motion_signal(aus[[c for c in aus.columns if '_' not in c]]) if frames.face_found.any() else np.nan
-    frames['event'] = -1; frames['event_label'] = ''
-    t = time.perf_counter()
-    events = pd.DataFrame(columns=SPOT_COLUMNS)
-    if frames.face_found.sum() >= 3: events = spot_aus(frames, fps=ev.fps, k=k, kinds=kinds)
-    stages['spotting'] = time.perf_counter() - t
-    t = time.perf_counter(); events = explain_events(ev, events, pipe, E); stages['rules'] = time.perf_counter() - t
-    for i, e in events.iterrows(): frames.loc[int(e.onset):int(e.offset), ['event', 'event_label']] = [i, e.label]
+    frames, events, stages = video_events(ev, pipe, k, kinds)
     t = time.perf_counter()
     for df, out in ((frames, out_csv), (events, events_csv)):
         if out: Path(out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(out, index=False, float_format='%.5g')
