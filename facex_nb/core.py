@@ -179,7 +179,7 @@ def decode_image(src,                        # a path, or the encoded bytes of a
                  max_pixels: int = MAX_PIXELS,  # refuse larger images before decoding them
                 ) -> tuple:                  # (uint8 array (H, W) gray or (H, W, 3|4) BGR(A), list of notes)
     "Decode an image file into 8 bits, refusing what cannot be read faithfully; notes name every conversion made."
-    import numpy as np, cv2, io, warnings
+    import numpy as np, cv2, io, re, warnings
     from PIL import Image, UnidentifiedImageError
     data, name = _image_bytes(src, name)
     if not data: raise DataError('empty file')
@@ -187,9 +187,9 @@ def decode_image(src,                        # a path, or the encoded bytes of a
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError:
-        raise DataError(f"image above {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} MP (the cap is {max_pixels / 1e6:.0f} MP): "
-                        "downscale it first") from None
+    except Image.DecompressionBombError as e:   # PIL's own header check (above 2 × its limit) came first
+        n = int(m[1]) if (m := re.search(r'\((\d+) pixels\)', str(e))) else 2 * Image.MAX_IMAGE_PIXELS
+        raise DataError(f"image of {n / 1e6:.0f} MP is above the {max_pixels / 1e6:.0f} MP cap: downscale it first") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         if data[:3] == b'\xff\xd8\xff':   # a JPEG cut inside its header
             raise DataError('truncated JPEG (no end-of-image marker)' if b'\xff\xd9' not in data[-64:] else 'corrupt JPEG header') from None
