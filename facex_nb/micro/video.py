@@ -9,9 +9,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import DataError, FacexError
+from ..core import DataError, FacexError, OutputError, check_output, check_outputs, atomic_output
 from . import flow as fl
-from .spotting import spot_aus, motion_signal, SPOT_COLUMNS
+from .spotting import spot, spot_aus, motion_signal, SPOT_COLUMNS
 
 # %% auto #0
 __all__ = ['VIDEO_SETTINGS', 'FRAME_COLUMNS', 'EVENT_COLUMNS', 'shipped_pipeline_path', 'load_pipeline', 'VideoEvidence',
@@ -329,28 +329,33 @@ def write_overlay(src,                     # the input video
                   out_mp4,                  # overlay video to write (mp4v)
                   fps: float | None = None, # default: the container's, else 25
                  ) -> int:
-    "Annotated copy of `src`; returns the number of frames written."
+    "Annotated copy of `src` (written atomically: complete or absent); returns the number of frames written."
+    out_mp4 = check_output(out_mp4, [src], ('.mp4',), 'overlay video', make_parents=True)
     cap = cv2.VideoCapture(str(src))
     fps = fps or cap.get(cv2.CAP_PROP_FPS) or 25.0
     cols = [c for c in frames.columns if c.startswith('AU') and '_' not in c]
     in_event = {f: e for e in events.itertuples() for f in range(int(e.onset), int(e.offset) + 1)}
     writer, n = None, 0
-    while True:
-        ok, img = cap.read()
-        if not ok or n >= len(frames): break
-        if writer is None:
-            Path(out_mp4).parent.mkdir(parents=True, exist_ok=True)
-            writer = cv2.VideoWriter(str(out_mp4), cv2.VideoWriter_fourcc(*'mp4v'), fps, (img.shape[1], img.shape[0]))
-        row = frames.iloc[n]
-        if not row.face_found: text = ['no face']
-        else: text = [' '.join(f"{k} {v:.2f}" for k, v in row[cols].astype(float).nlargest(3).items())]
-        if (e := in_event.get(n)) is not None:
-            text.append(f"{e.kind} event: {e.label} ({e.confidence:.2f})" + (' -> LLM' if e.routed_to_llm else ''))
-        for i, t in enumerate(text):
-            cv2.putText(img, t, (8, 22 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 255, 255), 1, cv2.LINE_AA)
-        writer.write(img); n += 1
-    cap.release()
-    if writer is not None: writer.release()
+    with atomic_output(out_mp4) as tmp:
+        try:
+            while True:
+                ok, img = cap.read()
+                if not ok or n >= len(frames): break
+                if writer is None:
+                    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*'mp4v'), fps, (img.shape[1], img.shape[0]))
+                    if not writer.isOpened(): raise OutputError(f"cannot write the overlay {out_mp4} with the mp4v codec")
+                row = frames.iloc[n]
+                if not row.face_found: text = ['no face']
+                else: text = [' '.join(f"{k} {v:.2f}" for k, v in row[cols].astype(float).nlargest(3).items())]
+                if (e := in_event.get(n)) is not None:
+                    text.append(f"{e.kind} event: {e.label} ({e.confidence:.2f})" + (' -> LLM' if e.routed_to_llm else ''))
+                for i, t in enumerate(text):
+                    cv2.putText(img, t, (8, 22 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 255, 255), 1, cv2.LINE_AA)
+                writer.write(img); n += 1
+        finally:
+            cap.release()
+            if writer is not None: writer.release()
+        if n == 0: raise DataError(f"no frame of {src} could be decoded for the overlay")   # no empty file left behind
     return n
 
 # %% ../../nbs/27_micro.video.ipynb #9fc9e616
@@ -369,7 +374,7 @@ def video_spots(ev: VideoEvidence, pipe, k: float = 5.0, kinds=('micro', 'macro'
     frames['motion'] = motion_signal(aus[[c for c in aus.columns if '_' not in c]]) if frames.face_found.any() else np.nan
     t = time.perf_counter()
     events = pd.DataFrame(columns=SPOT_COLUMNS)
-    if frames.face_found.sum() >= 3: events = spot_aus(frames, fps=ev.fps, k=k, kinds=kinds)
+    if frames.face_found.sum() >= 3: events = spot(frames['motion'].to_numpy(float), ev.fps, k=k, kinds=kinds)   # = spot_aus(frames)
     stages['spotting'] = time.perf_counter() - t
     return frames, events, E, stages
 
@@ -397,6 +402,9 @@ def analyse_video(path,                         # video file, or an iterable of 
     "Per-frame AU evidence, spotted events explained by the pipeline, optional CSVs and overlay for one video (or frames)."
     is_path = isinstance(path, (str, Path))
     if is_path and not Path(path).exists(): raise DataError(f"video not found: {path}")
+    if out_mp4 and not is_path: raise FacexError("an overlay (out_mp4) is drawn on a video file: pass its path, not frames")
+    outs = check_outputs({'per-frame CSV': (out_csv, ('.csv',)), 'events CSV': (events_csv, ('.csv',)), 'overlay video': (out_mp4, ('.mp4',))},
+                         [path] if is_path else [], make_parents=True)   # before any work
     t = time.perf_counter()
     pipe = pipeline if hasattr(pipeline, 'explain') else load_pipeline(pipeline)
     t_pipe = time.perf_counter() - t
@@ -408,12 +416,13 @@ def analyse_video(path,                         # video file, or an iterable of 
     t_start = sum(ev.timing['startup_s'].values())       # MediaPipe start-up happens inside: not per-frame work
     frames, events, stages = video_events(ev, pipe, k, kinds)
     t = time.perf_counter()
-    for df, out in ((frames, out_csv), (events, events_csv)):
-        if out: Path(out).parent.mkdir(parents=True, exist_ok=True); df.to_csv(out, index=False, float_format='%.5g')
+    for df, what in ((frames, 'per-frame CSV'), (events, 'events CSV')):
+        if what in outs:
+            with atomic_output(outs[what]) as tmp: df.to_csv(tmp, index=False, float_format='%.5g')
     stages['csv'] = time.perf_counter() - t
     wall = time.perf_counter() - T0 - t_start
     t = time.perf_counter()
-    if out_mp4 and is_path: write_overlay(path, frames, events, out_mp4, ev.fps)
+    if out_mp4: write_overlay(path, frames, events, outs['overlay video'], ev.fps)
     t_overlay = time.perf_counter() - t
     n = len(frames)
     ms = {**{k_: round(v, 3) for k_, v in ev.timing['ms_per_frame'].items()}, **{k_: round(1000 * v / max(n, 1), 3) for k_, v in stages.items()}}
