@@ -67,9 +67,10 @@ class OnlineSpotter:
         items = list(self.win); segs, local = [], {}
         for it in items:
             if it.seg is not None and it.seg['id'] not in local: local[it.seg['id']] = len(segs); segs.append(it.seg)
-        rows = [dict(it.row, frame=i, segment=local[it.seg['id']] if it.seg is not None else -1) for i, it in enumerate(items)]
-        frames = pd.DataFrame(rows).reindex(columns=FRAME_COLUMNS)
-        for c, kind in (('face_found', bool), ('landmarks_run', bool), ('anchor', bool), ('segment', int)): frames[c] = frames[c].astype(kind)
+        cols = {c: np.array([it.row.get(c, np.nan) for it in items]) for c in FRAME_COLUMNS[1:]}
+        cols.update(frame=np.arange(len(items)), segment=np.array([local[it.seg['id']] if it.seg is not None else -1 for it in items]))
+        frames = pd.DataFrame(cols, columns=FRAME_COLUMNS)
+        for c, kind in (('face_found', bool), ('landmarks_run', bool), ('anchor', bool)): frames[c] = frames[c].astype(kind)
         return VideoEvidence(frames, np.stack([it.e for it in items]), segs, [it.crop for it in items], self.fps, (0, 0))
 
     def scan(self, final: bool = False) -> list:
