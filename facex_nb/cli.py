@@ -19,8 +19,10 @@ def _fetch_assets(a):
     fetch_assets(a.names or None, force=a.force); return 0
 
 def _reproduce(a):
-    from facex_nb.runner import reproduce
-    recs = reproduce(a.profile, only=a.only, jobs=a.jobs, force=a.force)
+    from facex_nb.runner import reproduce, plan, format_plan
+    if a.dry_run: print(format_plan(plan(a.profile, only=a.only, force=a.force))); return 0
+    recs = reproduce(a.profile, only=a.only, jobs=a.jobs, force=a.force, **_given(executor=getattr(a, 'executor', None), scheduler=getattr(a, 'scheduler', None)))
+    if any(r['status'] == 'interrupted' for r in recs): return 130   # Ctrl-C: the runs and index.md are recorded
     return 1 if any(r['status'] == 'failed' for r in recs) else 0
 
 def _model_arg(name: str | None):
@@ -110,7 +112,6 @@ def _llm_serve(a) -> int:
     if a.log: check_output(a.log, [], None, '--log')
     return serve(a.model, a.port, a.host, n_ctx=a.n_ctx, threads=a.threads, startup_timeout=a.startup_timeout, log_path=a.log)
 
-
 # %% ../nbs/90_cli.ipynb #b5e876e8
 A = lambda *flags, **kw: (flags, kw)   # one argparse argument
 
@@ -132,7 +133,8 @@ COMMANDS = {
     'reproduce': dict(help='run the registered experiment notebooks with papermill into reports/',
         args=[A('--profile', default='quick', choices=['smoke', 'quick', 'full']),
               A('--only', nargs='*', help='run names or globs (e.g. macro*)'), A('--jobs', type=at_least(1), default=1),
-              A('--force', action='store_true', help='re-run even when inputs are unchanged')],
+              A('--force', action='store_true', help='re-run (and retrain from scratch) even when inputs are unchanged'),
+              A('--dry-run', action='store_true', help='print the plan (runs, parameters, needs, cached or not, CPU/GPU cost) and run nothing')],
         run=_reproduce),
     'macro predict': dict(help='predict the expression of the largest face in images/folders (recursive) into a CSV',
         args=[A('paths', nargs='+', help='image files or folders'),
@@ -184,7 +186,6 @@ COMMANDS = {
               A('--log', default=None, help='server log file')],
         run=_llm_serve),
 }
-
 
 # %% ../nbs/90_cli.ipynb #56299897
 def build_parser(commands: dict = None) -> argparse.ArgumentParser:

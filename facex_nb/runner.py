@@ -139,14 +139,14 @@ def interrupt_kernels(sig=signal.SIGINT) -> list[str]:
     return hit
 
 # %% ../nbs/06_runner.ipynb #cb558d61
-def data_status(run: Run) -> tuple[str, dict]:
+def data_status(run: Run, memo: dict | None = None) -> tuple[str, dict]:
     "('real'|'demo'|'missing: ...', {dataset: fingerprint}) for the datasets `run` reads; `DataError` if one fails its manifest."
-    prints, missing = {}, []
+    prints, missing, memo = {}, [], {} if memo is None else memo   # memo: {folder: fingerprint} shared by the runs of a plan
     for ds in run.datasets:
         if ds == 'synthetic': continue
         p = dataset_path(ds, required=False)
         if p is None: missing.append(ds)
-        else: prints[ds] = fingerprint(p)
+        else: prints[ds] = memo[p] if p in memo else memo.setdefault(p, fingerprint(p))
     if not missing: return 'real', prints
     if run.demo: return 'demo', prints
     return f"missing: {', '.join(missing)} not configured (set FACEX_DATA or facex.yaml)", prints
@@ -345,10 +345,10 @@ def run_cost(run: Run, out: Path | None = None) -> dict:
 def plan(profile: str = 'quick', only=None, force: bool = False, registry: Path | None = None) -> list[dict]:
     "What `reproduce(profile, only, force=force)` would do, one dict per run in execution order; runs nothing."
     runs = select_runs(profile, only, registry); data_root()
-    rows = []
+    rows, memo = [], {}
     for wave_no, wave in enumerate(waves(runs), 1):
         for run in wave:
-            try: mode, prints = data_status(run); err = None
+            try: mode, prints = data_status(run, memo); err = None
             except DataError as e: mode, prints, err = 'real', {}, str(e)
             out = None if mode.startswith('missing') else out_dir_for(run, mode)
             prev = _previous(out) if out else {}

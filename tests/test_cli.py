@@ -27,6 +27,14 @@ def test_typo_in_facex_data_is_a_clear_error_not_the_demo(tmp_path):
     assert r.returncode == 2 and 'FACEX_DATA' in r.stderr and 'no such folder' in r.stderr and 'Traceback' not in r.stderr, r.stderr
     assert 'same' not in r.stdout and 'ok' not in r.stdout
 
+def test_reproduce_dry_run_prints_the_plan_and_runs_nothing(tmp_path):
+    env = dict(FACEX_SCRATCH=str(tmp_path/'scratch'), FACEX_REPORTS=str(tmp_path/'reports'))
+    r = facex('reproduce', '--profile', 'full', '--only', 'macro_case*', 'macro_summary', '--dry-run', env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert '[wave 1] macro_case-case1: run' in r.stdout and 'cost: cpu 6,500 s, gpu 400 s (estimated' in r.stdout, r.stdout
+    assert '[wave 2] macro_summary: run' in r.stdout and 'plan: 10 run(s): 10 to run' in r.stdout and 'to run: cpu ' in r.stdout
+    assert not (tmp_path/'reports').exists() and not list((tmp_path/'scratch').rglob('provenance.json'))
+
 def test_unknown_run_is_a_clear_error():
     r = facex('reproduce', '--profile', 'smoke', '--only', 'no_such_run')
     assert r.returncode == 2 and 'no registered run' in r.stderr and 'Traceback' not in r.stderr
@@ -65,3 +73,15 @@ def test_micro_video_csv_has_the_same_columns_with_or_without_a_face(tmp_path):
         assert s['end_to_end_fps'] > 0 and 'startup_s' in s and s['face_frames'] == (0 if name == 'no_face.mp4' else 24)
         cols[name] = (list(pd.read_csv(tmp_path/f'{name}.csv').columns), list(pd.read_csv(tmp_path/f'{name}.ev.csv').columns))
     assert cols['no_face.mp4'] == cols['single_face.mp4'] and 'AU12_L' in cols['no_face.mp4'][0] and 'rules_fired' in cols['no_face.mp4'][1]
+
+def test_micro_live_play_accounts_for_every_frame_and_writes_its_outputs(tmp_path):
+    from facex_nb.assets import asset_path
+    ev, ov = tmp_path/'ev.csv', tmp_path/'o.mp4'
+    r = facex('micro', 'live', '--play', str(asset_path('single_face.mp4')), '--seconds', '2', '--events', str(ev), '--overlay', str(ov))
+    assert r.returncode == 0, r.stdout + r.stderr
+    s = json.loads(r.stdout.strip().splitlines()[-1])
+    assert s['frames_due'] > 0 and s['frames_read'] + s['frames_dropped'] == s['frames_due'] == s['frames_processed'] + s['frames_dropped']
+    assert abs(s['stream_s'] - 2) < 0.1 and s['rss_mb_end'] > 0 and s['delay']['hangover_ms'] > 0 and 'no LLM' in s['llm_backend']
+    assert 'status' in ev.read_text().splitlines()[0] and ov.stat().st_size > 0
+    bad = facex('micro', 'live')
+    assert bad.returncode == 2 and 'give one of --camera' in bad.stderr and 'Traceback' not in bad.stderr

@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..core import FacexError, DataError, set_seed, sha256_json
+from ..fingerprint import code_fingerprint
 
 # %% auto #0
-__all__ = ['FLIPS', 'SHUFFLES', 'build_cnn', 'count_flops', 'model_cost', 'class_weights', 'make_dataset', 'train']
+__all__ = ['FLIPS', 'SHUFFLES', 'TRAINING_CODE', 'build_cnn', 'count_flops', 'model_cost', 'class_weights', 'make_dataset',
+           'train']
 
 # %% ../../nbs/11_macro.cnn.ipynb #30d79b5b
 def _conv_bn(x, filters, name, bn_momentum):
@@ -137,6 +139,9 @@ def make_dataset(x,                            # images (N, H, W[, 1]) uint8 or 
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 # %% ../../nbs/11_macro.cnn.ipynb #6313a507
+TRAINING_CODE = ('core.py', 'data/fer2013.py', 'macro/cnn.py', 'macro/cases.py')   # modules whose change retrains
+_RUN_FILES = ('state.json', 'last.keras', 'best.keras', 'history.csv')
+
 def _atomic_json(path: Path, obj):
     tmp = path.with_suffix('.tmp'); tmp.write_text(json.dumps(obj, indent=1, default=str)); os.replace(tmp, path)
 
@@ -181,6 +186,7 @@ def train(model_fn,                           # () -> an uncompiled Keras model
           augment: dict | None = None,        # `make_dataset` keywords: flip, shift, brightness, contrast
           seed: int = 0,                      # seed of weights, batch order and augmentation
           time_budget_s: float | None = None, # stop before an epoch that would end past this budget (resumable)
+          resume: bool = True,                # False: discard a checkpoint in run_dir and train from scratch
           on_epoch_end=None,                  # called as f(epoch, history row)
           log=print,                          # called with one progress line per epoch (and on resume)
          ) -> dict:                           # model (best weights), history DataFrame, state, run_dir
@@ -202,12 +208,19 @@ def train(model_fn,                           # () -> an uncompiled Keras model
     arch = sha256_json([(type(l).__name__, {k: v for k, v in l.get_config().items() if k != 'name'}) for l in model.layers])[:12]
     cfg = dict(model=f'{model.name}:{arch}', n_train=len(xtr), n_val=len(xva), batch_size=batch_size,
                lr=lr, lr_schedule=lr_schedule, factor=factor, monitor=monitor, class_weight=cw, shuffle=shuffle,
-               augment=augment, seed=seed)
+               augment=augment, seed=seed, code=code_fingerprint(TRAINING_CODE)[:16])
     cfg_hash = sha256_json(cfg)[:16]
     cfg['epochs'] = epochs  # may grow between calls, so not part of the hash
     state_path, last_path, best_path = run_dir/'state.json', run_dir/'last.keras', run_dir/'best.keras'
     if state_path.exists():
         state = json.loads(state_path.read_text())
+        same_but_code = lambda c: {k: v for k, v in c.items() if k not in ('code', 'epochs')}
+        why = ('resume=False' if not resume else 'the training code changed since this checkpoint'
+               if state['config_hash'] != cfg_hash and same_but_code(state['config']) == same_but_code(cfg) else None)
+        if why:
+            log(f"not resuming {run_dir.name} ({why}): training from scratch")
+            for f in _RUN_FILES: (run_dir/f).unlink(missing_ok=True)
+    if state_path.exists():
         if state['config_hash'] != cfg_hash:
             raise FacexError(f"{run_dir} holds a run with another configuration ({state['config']}); "
                              f"use another run_dir or delete it to start over")
