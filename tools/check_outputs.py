@@ -5,7 +5,8 @@ A display cell is a code cell that shows something when run:
 - its last statement is an expression not ended by `;` (a value Jupyter displays), other than a call of a test
   helper (`test_eq`, `test_raises`, ...) or of a function known to return None (`VOID`, or defined in the notebook
   without `return <value>`), or
-- it calls, outside function/class bodies and `if`/`except` branches, one of `SHOWS` (print, display, a plot).
+- it calls, outside function/class bodies and `if`/`except` branches, one of `SHOWS` (print, display, a plot) or a
+  function of the notebook that does.
 `#| export` cells of definitions and imports, cells that only assert, set up or clean up are not display cells.
 Usage: python tools/check_outputs.py [NOTEBOOK ...]   (default: nbs/*.ipynb); prints the counts.
 """
@@ -29,21 +30,21 @@ def _name(call: ast.Call) -> str:
     f = call.func
     return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ''
 
-def _calls_showing(stmts) -> bool:
-    "A SHOWS call in `stmts`, not inside def/class/lambda bodies or `if`/`except` branches (those may not run)."
+def _calls_showing(stmts, shows=frozenset()) -> bool:
+    "A call of SHOWS (or `shows`) in `stmts`, not inside def/class/lambda bodies or `if`/`except` branches (those may not run)."
     for s in stmts:
         if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If)): continue
-        if isinstance(s, (ast.For, ast.While, ast.With)) and _calls_showing(s.body): return True
-        if isinstance(s, ast.Try) and _calls_showing(s.body + s.finalbody): return True
+        if isinstance(s, (ast.For, ast.While, ast.With)) and _calls_showing(s.body, shows): return True
+        if isinstance(s, ast.Try) and _calls_showing(s.body + s.finalbody, shows): return True
         if isinstance(s, (ast.For, ast.While, ast.With, ast.Try)): continue
         for n in ast.walk(s):
             if isinstance(n, ast.Lambda): break
-            if isinstance(n, ast.Call) and _name(n) in SHOWS: return True
+            if isinstance(n, ast.Call) and (_name(n) in SHOWS or _name(n) in shows): return True
     return False
 
-def void_functions(cells) -> set:
-    "Names of the notebook's top-level functions that return nothing (no `return <value>`, no `yield`)."
-    out = set()
+def notebook_functions(cells) -> tuple[set, set]:
+    "Names of the notebook's top-level functions that return nothing (no `return <value>`, no `yield`), and of those that plot or print."
+    out, shows = set(), set()
     for c in cells:
         if c['cell_type'] != 'code': continue
         try: tree = ast.parse(_source(c))
@@ -52,15 +53,18 @@ def void_functions(cells) -> set:
             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
                     isinstance(n, (ast.Yield, ast.YieldFrom)) or isinstance(n, ast.Return) and n.value is not None for n in ast.walk(f)):
                 out.add(f.name)
-    return out
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    isinstance(n, ast.Call) and _name(n) in SHOWS for n in ast.walk(f)):
+                shows.add(f.name)
+    return out, shows
 
-def is_display(cell, void=frozenset()) -> bool:
-    "Does this code cell show something when it runs (see the module docstring)? `void`: more names returning None."
+def is_display(cell, void=frozenset(), shows=frozenset()) -> bool:
+    "Does this code cell show something when it runs (see the module docstring)? `void`/`shows`: the notebook's own functions that return None / plot or print."
     src = _source(cell)
     try: tree = ast.parse(src)
     except SyntaxError: return False
     if not tree.body: return False
-    if _calls_showing(tree.body): return True
+    if _calls_showing(tree.body, shows): return True
     last = tree.body[-1]
     if not isinstance(last, ast.Expr) or src.rstrip().endswith(';'): return False
     v = last.value
@@ -75,11 +79,11 @@ def check(paths) -> tuple[dict, list]:
     missing = []
     for p in paths:
         cells = json.loads(Path(p).read_text())['cells']
-        n['notebooks'] += 1; void = void_functions(cells)
+        n['notebooks'] += 1; void, shows = notebook_functions(cells)
         for i, c in enumerate(cells):
             if c['cell_type'] != 'code': continue
             n['code_cells'] += 1; has = bool(c.get('outputs')); n['with_outputs'] += has
-            if is_display(c, void):
+            if is_display(c, void, shows):
                 n['display_cells'] += 1; n['display_with_outputs'] += has
                 if not has:
                     first = next((l for l in _source(c).splitlines() if l.strip() and not l.startswith('#|')), '')

@@ -1,9 +1,9 @@
 """Execute notebooks in place, top to bottom, and keep their outputs (`make nbs`, `make nbs NB=04_data.synthetic`).
 
 Every code cell runs, the `#| slow|train|video|llm` ones too, with `FACEX_NB_BUDGET=small` (`core.nb_budget()`), so
-those cells show a small real run. One fresh kernel per notebook (cwd `nbs/`, like nbdev_test); a notebook whose run
-fails is left untouched and named at the end (exit 1). The outputs are normalised so that a re-run without code
-changes leaves `git diff` (nearly) empty:
+those cells show a small real run. One fresh kernel per notebook (cwd `nbs/`, like nbdev_test). A notebook whose run
+fails, or that was edited while it ran, is left untouched and named at the end (exit 1). Outputs are normalised so
+that a re-run without code changes leaves `git diff` (nearly) empty:
 - paths: the checkout -> relative, the home folder -> `~`, temporary folders -> `<tmp>`;
 - library start-up noise on stderr (TensorFlow/absl/glog/XNNPACK lines) is dropped, nothing else;
 - PNGs over `PNG_BUDGET` bytes are re-encoded with a 256-colour palette; still over it is an error;
@@ -20,8 +20,9 @@ PNG_BUDGET = 150_000   # bytes per PNG output (issue 14)
 
 # stderr lines written by libraries while they start up (not by our code): dropped from outputs
 NOISE = [re.compile(p) for p in (
-    r'^[IWE]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]',              # glog/absl (MediaPipe, TF C++)
+    r'^[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\]',                       # glog/absl (MediaPipe, TF C++)
     r'^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR',
+    r'^WARNING: Logging before InitGoogle\(\) is written to STDERR',
     r'^INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.',
     r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWE] (tensorflow|external/local_xla)/',   # TF C++ logging
     r'oneDNN custom operations are on',
@@ -90,18 +91,25 @@ def run_one(path: Path, budget: str, timeout: int) -> tuple[Path, str | None, di
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    nb = nbformat.read(path, as_version=4)
+    before = path.read_bytes()
+    nb = nbformat.reads(before.decode(), as_version=4)
     env = dict(os.environ, FACEX_NB_BUDGET=budget, PYTHONHASHSEED='0', PYDEVD_DISABLE_FILE_VALIDATION='1')
     client = NotebookClient(nb, timeout=timeout, kernel_name='python3', record_timing=False, allow_errors=False,
                             resources={'metadata': {'path': str(path.parent)}})
     t0 = time.monotonic()
-    try: client.execute(env=env)
-    except CellExecutionError as e:
-        return path, normalise_text(str(e))[-3000:], dict(seconds=round(time.monotonic() - t0, 1))
-    except Exception as e:   # kernel died, timeout: name it, keep the committed notebook
-        return path, f"{type(e).__name__}: {normalise_text(str(e))[-3000:]}", dict(seconds=round(time.monotonic() - t0, 1))
+    from facex_nb.core import scratch_dir
+    log = scratch_dir()/'nbs'/f'{path.stem}.kernel.log'; log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, 'w') as kernel_err:   # the kernel process's own stderr (its start-up chatter), not cell outputs
+        try: client.execute(env=env, stderr=kernel_err)
+        except CellExecutionError as e:
+            return path, normalise_text(str(e))[-3000:], dict(seconds=round(time.monotonic() - t0, 1))
+        except Exception as e:   # kernel died, timeout: name it, keep the committed notebook
+            tail = log.read_text(errors='replace')[-1500:]
+            return path, f"{type(e).__name__}: {normalise_text(str(e))[-3000:]}\nkernel stderr ({log}):\n{tail}", dict(seconds=round(time.monotonic() - t0, 1))
     stats = normalise_nb(nb, path.name) | dict(seconds=round(time.monotonic() - t0, 1))
     if stats['errors']: return path, '\n'.join(stats['errors']), stats
+    if path.read_bytes() != before:   # someone edited it meanwhile: their change wins, this run is void
+        return path, 'the notebook changed while it was executing; not written (run it again)', stats
     nbformat.write(nb, path)
     from nbdev.clean import nbdev_clean
     nbdev_clean(fname=str(path))
@@ -125,7 +133,17 @@ def main(argv=None):
     ap.add_argument('--budget', default=os.environ.get('FACEX_NB_BUDGET') or 'small', help='FACEX_NB_BUDGET for the run')
     ap.add_argument('--jobs', type=int, default=1, help='notebooks executed at once')
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per cell')
+    ap.add_argument('--normalise-only', action='store_true', help='re-apply the output normalisation, execute nothing')
     a = ap.parse_args(argv)
+    if a.normalise_only:
+        import nbformat
+        from nbdev.clean import nbdev_clean
+        for p in select(a.nbs):
+            nb = nbformat.read(p, as_version=4); st = normalise_nb(nb, p.name)
+            if st['errors']: sys.exit('\n'.join(st['errors']))
+            nbformat.write(nb, p); nbdev_clean(fname=str(p))
+            print(f"  normalised {p.name}: {st['noise']} start-up lines dropped, largest PNG {st['png_max'] / 1000:.0f} kB")
+        return
     paths, t0, failed = select(a.nbs), time.monotonic(), []
     print(f"executing {len(paths)} notebook(s), FACEX_NB_BUDGET={a.budget}, {a.jobs} at a time", flush=True)
     with ProcessPoolExecutor(a.jobs) as ex:   # a process per notebook at a time: nbclient's event loop is per process
