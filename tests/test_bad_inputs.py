@@ -258,6 +258,26 @@ def test_bad_inputs(tmp_path, capsys):
         return ('named', rep.rule.iloc[0]) if aus == [1, 2] and len(rep) else ('silent', f'aus {aus}, repairs {rep.values.tolist()}')
     s.run("load_casme2 AU cell '1 2'", casme_spaces)
 
+    # ---------- the FER2013 folder loader: every bad file a skip or a repair with its reason ----------
+    def fer_folder():
+        from facex_nb.data.fer2013 import load_fer2013
+        r = tmp_path/'fer'; (r/'train'/'happy').mkdir(parents=True); (r/'test'/'sad').mkdir(parents=True)
+        face = rng.integers(0, 256, (48, 48), dtype=np.uint8); ok = cv2.imencode('.jpg', face)[1].tobytes()
+        bad = {'train/happy/truncated.jpg': ok[:len(ok) // 2], 'train/happy/zero.jpg': b'', 'train/happy/text.png': b'text',
+               'train/happy/huge.png': _png_header_only(16000, 12000), 'train/happy/notes.txt': b'x'}
+        conv = {'train/happy/16bit.png': _png(face.astype(np.uint16) * 257), 'train/happy/cmyk.jpg': _enc(Image.fromarray(face).convert('CMYK'), 'JPEG')}
+        for k, v in {**bad, **conv, 'train/happy/ok.jpg': ok, 'test/sad/ok.jpg': ok}.items(): (r/k).write_bytes(v)
+        os.symlink(r/'gone.jpg', r/'train/happy/dangling.jpg'); os.mkfifo(r/'train/happy/fifo.jpg')
+        bad.update({'train/happy/dangling.jpg': 1, 'train/happy/fifo.jpg': 1})
+        d = load_fer2013(r, use_cache=False)
+        skipped, repaired = dict(zip(d.skipped.item, d.skipped.reason)), dict(zip(d.repairs.item, d.repairs.note))
+        out = [(f'fer2013 loader {k}', ('named', skipped[k]) if skipped.get(k) else ('silent', 'loaded without a reason')) for k in bad]
+        out += [(f'fer2013 loader {k}', ('named', repaired[k]) if repaired.get(k) else ('silent', 'converted without a note')) for k in conv]
+        return out
+    try: fer_rows = fer_folder()
+    except Exception: fer_rows = [('fer2013 loader folder', ('crashed', traceback.format_exc()))]
+    for case, (outcome, detail) in fer_rows: s.record(case, outcome, detail)
+
     # ---------- Python API ----------
     from facex_nb.macro.predict import load_model
     from facex_nb.macro.preprocess import to_gray, prepare_face

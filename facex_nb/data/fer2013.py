@@ -75,8 +75,8 @@ class FerData:
         return self.images[m], self.meta.y.to_numpy()[m]
 
 # %% ../../nbs/02_data.fer2013.ipynb #d660efcd
-def _decode(data: bytes, name: str) -> tuple[np.ndarray, str | None]:
-    "Grey 48×48 uint8 from encoded bytes plus a repair note, or `DataError` with the reason (`core.decode_image`, shared by every image reader)."
+def _decode(data, name: str) -> tuple[np.ndarray, str | None]:
+    "Grey 48×48 uint8 from a file (path or its bytes) plus a repair note, or `DataError` with the reason (`core.decode_image`, shared by every image reader)."
     im, notes = decode_image(data, name)     # empty, truncated, corrupt, oversized: refused; 16-bit: scaled, noted
     if im.ndim == 3:
         im = cv2.cvtColor(im, cv2.COLOR_BGRA2GRAY if im.shape[2] == 4 else cv2.COLOR_BGR2GRAY); notes.append('colour → grey')
@@ -229,8 +229,7 @@ def load_fer2013(source=None,                 # folder tree (split/class/*.png) 
                 im, note = cache['images'][rid], cache['repairs'].get(rid)
             elif kind == 'csv': im, note = _decode_pixels(chosen.at[idx, 'pixels']), None
             else:
-                data = Path(p).read_bytes()
-                im, note = _decode(data, p)
+                im, note = _decode(Path(p), Path(p).name)   # the decoder opens it: a dangling link, loop or FIFO is named, never read
         except (DataError, OSError) as e: failed[rid] = str(e); continue
         images.append(im); keep.append(idx)
         if note: repairs[rid] = note
