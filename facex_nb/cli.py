@@ -95,6 +95,7 @@ def _micro_live(a) -> int:
     import contextlib
     from facex_nb.micro.live import run_live
     if (a.camera is None) == (a.play is None): raise FacexError("give one of --camera N or --play FILE_OR_FRAME_FOLDER")
+    check_outputs({'--overlay': (a.overlay, ('.mp4',)), '--events': (a.events, ('.csv',))}, [a.play] if a.play else [])
     if a.llm == 'none': backend = contextlib.nullcontext((None, 'no LLM (--llm none): ambiguous events keep the ensemble label'))
     elif a.llm == 'local':
         from facex_nb.micro.llm_server import llm_backend
@@ -166,13 +167,13 @@ COMMANDS = {
               A('--max-frames', type=at_least(1), default=None)],
         run=_micro_video),
     'micro live': dict(help='the hybrid micro-expression system live: AU evidence against a rolling baseline, online spotting, labels, async LLM, overlay',
-        args=[A('--camera', type=int, default=None, help='camera index'),
+        args=[A('--camera', type=at_least(0), default=None, help='camera index'),
               A('--play', default=None, help='video file or folder of frames (a CASME II clip folder), played in real time'),
-              A('--fps', type=float, default=None, help='playback rate (default: the container\'s; 30 for frames)'),
-              A('--seconds', type=float, default=None, help='stop after this much stream time (default: the end of the source)'),
+              A('--fps', type=at_least(0.1, float), default=None, help='playback rate (default: the container\'s; 30 for frames)'),
+              A('--seconds', type=at_least(0.001, float), default=None, help='stop after this much stream time (default: the end of the source)'),
               A('--loop', action='store_true', help='replay --play from its start until --seconds'),
               A('--llm', default='none', help="LLM for ambiguous events: none, local (llm_backend: the environment's endpoint, else a local llama.cpp server), or a base URL"),
-              A('--wait-llm', type=float, default=0.0, help='at the end, wait this many seconds for pending LLM answers'),
+              A('--wait-llm', type=at_least(0.0, float), default=0.0, help='at the end, wait this many seconds for pending LLM answers'),
               A('--overlay', default=None, help='overlay mp4 of the processed frames'), A('--events', default=None, help='events CSV'),
               A('--pipeline', default=None, help='fitted HybridPipeline file (default: the shipped one, or FACEX_MICRO_PIPELINE)'),
               A('--no-show', action='store_true', help='with --camera: no window')],

@@ -212,6 +212,9 @@ def test_bad_inputs(tmp_path, capsys):
         ('macro predict --out not .csv', ['macro', 'predict', imgs/'1bit.png', '--model', model, '--out', out/'p.xlsx']),
         ('macro predict --out where folders cannot be written', ['macro', 'predict', imgs/'1bit.png', '--model', model, '--out', unwritable]),
         ('llm serve --log in a missing folder', ['llm', 'serve', '--log', out/'none'/'server.log']),
+        ('micro live --overlay = the played video', ['micro', 'live', '--play', vid, '--overlay', vid]),
+        ('micro live --events without a suffix', ['micro', 'live', '--play', vid, '--events', out/'events']),
+        ('micro live --overlay in a missing folder', ['micro', 'live', '--play', vid, '--overlay', out/'none'/'o.mp4']),
     ]
     for case, argv in out_cases: s.run(case, lambda argv=argv: refused(*cli(*argv)))
     assert sorted(p.name for p in out.iterdir()) == ['pred_crops.csv', 'pred_detect.csv', 'read_only'], list(out.iterdir())  # nothing written
@@ -228,6 +231,8 @@ def test_bad_inputs(tmp_path, capsys):
         ['micro', 'label-aus', sheet, '--dataset', 'casme3'], ['micro', 'label-aus', sheet, '--dataset', 'casme2', '--model', 'cnn'],
         ['fetch-assets', 'bogus'], ['fetch-assets', 'single_face.jpg', 'nope.gguf'],
         ['micro', 'label-aus', sheet, '--dataset', 'casme2', '--classes', 'casme2_99'],
+        ['micro', 'live', '--play', vid, '--fps', '0'], ['micro', 'live', '--play', vid, '--seconds', '-1'],
+        ['micro', 'live', '--camera', '-1'], ['micro', 'live', '--play', vid, '--wait-llm', 'soon'], ['micro', 'live'],
     ]
     for argv in arg_cases: s.run('args: facex ' + ' '.join(str(a) if not isinstance(a, Path) else a.name for a in argv), lambda argv=argv: refused(*cli(*argv)))
 
