@@ -4,7 +4,7 @@ Every code cell runs, the `#| slow|train|video|llm` ones too, with `FACEX_NB_BUD
 those cells show a small real run. One fresh kernel per notebook (cwd `nbs/`, like nbdev_test). A notebook whose run
 fails, or that was edited while it ran, is left untouched and named at the end (exit 1). Outputs are normalised so
 that a re-run without code changes leaves `git diff` (nearly) empty:
-- paths: the checkout -> relative, the home folder -> `~`, temporary folders -> `<tmp>`;
+- paths: the checkout -> relative, the home folder -> `~`, temporary folders -> `<tmp>`; loopback ports, pids;
 - library start-up noise on stderr (TensorFlow/absl/glog/XNNPACK lines) is dropped, nothing else;
 - PNGs over `PNG_BUDGET` bytes are re-encoded with a 256-colour palette; still over it is an error;
 - then `nbdev_clean` (settings.ini: metadata stripped except cell `tags`, execution counts and object ids cleared).
@@ -40,7 +40,9 @@ def _subs(tmp=tempfile.gettempdir()):
             (re.compile(re.escape(str(ROOT)) + r'(?=/|\b)'), '..'),   # the checkout, relative to nbs/
             (re.compile(re.escape(tmp) + r'/[^/\s\'"\]\),:]+'), '<tmp>'),
             (re.compile(re.escape(home) + r'(?=/)'), '~'),
-            (re.compile(r'\b0x[0-9a-f]{8,16}\b'), '0x…')]
+            (re.compile(r'\b0x[0-9a-f]{8,16}\b'), '0x…'),
+            (re.compile(r'\b(127\.0\.0\.1|localhost):\d{2,5}\b'), r'\1:<port>'),   # loopback servers take a free port
+            (re.compile(r'\bpid \d+'), 'pid <pid>')]
 
 def normalise_text(s: str, subs=None) -> str:
     for rx, rep in subs or _subs(): s = rx.sub(rep, s)
