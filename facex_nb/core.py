@@ -12,8 +12,8 @@ from importlib import metadata
 __all__ = ['DATASET_LAYOUTS', 'NB_BUDGETS', 'QUIET_ENV', 'IMAGE_EXTS', 'MAX_PIXELS', 'MODE_NOTES', 'KEY_PACKAGES', 'DEMO_BANNER',
            'FacexError', 'DataError', 'AssetError', 'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir',
            'config_file', 'load_config', 'data_root', 'dataset_path', 'sha256_file', 'sha256_json', 'set_seed',
-           'nb_budget', 'quiet_startup', 'decode_image', 'git_sha', 'package_versions', 'provenance', 'save_table',
-           'save_fig', 'OutputError', 'check_output', 'check_outputs', 'atomic_output']
+           'nb_budget', 'quiet_startup', 'decode_image', 'git_sha', 'package_versions', 'provenance', 'OutputError',
+           'check_output', 'check_outputs', 'atomic_output', 'save_table', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #5b7d5556
 class FacexError(Exception):
@@ -253,36 +253,6 @@ def provenance(**extra) -> dict:
                 machine=f"{platform.system()} {platform.machine()}, {os.cpu_count()} cpus",
                 utc=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'), **extra)
 
-# %% ../nbs/00_core.ipynb #3f05d5f4
-DEMO_BANNER = "DEMO DATA: embedded sample, not a research result"
-
-def save_table(df,                     # the table (a DataFrame)
-               out_dir,                # folder written into (created)
-               name: str,              # file stem: `name.csv` and `name.md`
-               note: str | None = None,  # Markdown line written above the table in `name.md`
-               demo: bool = False,     # made from demo data: `DEMO_BANNER` heads `name.md`
-               index: bool = False,    # also write the DataFrame index as a column
-               floatfmt: str = '.4f',  # float format of the Markdown table (the CSV keeps full precision)
-              ) -> Path:               # path of `name.csv`
-    "Write `df` as `name.csv` and `name.md` (with `note` and the demo banner) into `out_dir`."
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out/f'{name}.csv', index=index)
-    head = ([f'> **{DEMO_BANNER}**', ''] if demo else []) + ([note, ''] if note else [])
-    (out/f'{name}.md').write_text('\n'.join(head + [df.to_markdown(index=index, floatfmt=floatfmt)]) + '\n')
-    return out/f'{name}.csv'
-
-def save_fig(fig,                      # a matplotlib Figure
-             out_dir,                  # folder written into (created)
-             name: str,                # file stem: `name.png`
-             demo: bool = False,       # made from demo data: `DEMO_BANNER` is stamped at the bottom in red
-             dpi: int = 110,           # resolution of the PNG, dots per inch
-            ) -> Path:                 # path of `name.png`
-    "Save a matplotlib figure as `name.png`, stamped when made from demo data."
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    if demo: fig.text(0.5, 0.005, DEMO_BANNER, ha='center', va='bottom', color='red', fontsize=8)
-    fig.savefig(out/f'{name}.png', dpi=dpi, bbox_inches='tight')
-    return out/f'{name}.png'
-
 # %% ../nbs/00_core.ipynb #ecc68afe
 class OutputError(FacexError):
     "An output file cannot be written where asked, or would overwrite an input."
@@ -338,3 +308,33 @@ def atomic_output(path):
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
+
+# %% ../nbs/00_core.ipynb #3f05d5f4
+DEMO_BANNER = "DEMO DATA: embedded sample, not a research result"
+
+def save_table(df,                     # the table (a DataFrame)
+               out_dir,                # folder written into (created)
+               name: str,              # file stem: `name.csv` and `name.md`
+               note: str | None = None,  # Markdown line written above the table in `name.md`
+               demo: bool = False,     # made from demo data: `DEMO_BANNER` heads `name.md`
+               index: bool = False,    # also write the DataFrame index as a column
+               floatfmt: str = '.4f',  # float format of the Markdown table (the CSV keeps full precision)
+              ) -> Path:               # path of `name.csv`
+    "Write `df` as `name.csv` and `name.md` (with `note` and the demo banner) into `out_dir`."
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    with atomic_output(out/f'{name}.csv') as t: df.to_csv(t, index=index)   # complete or absent, like every output
+    head = ([f'> **{DEMO_BANNER}**', ''] if demo else []) + ([note, ''] if note else [])
+    with atomic_output(out/f'{name}.md') as t: t.write_text('\n'.join(head + [df.to_markdown(index=index, floatfmt=floatfmt)]) + '\n')
+    return out/f'{name}.csv'
+
+def save_fig(fig,                      # a matplotlib Figure
+             out_dir,                  # folder written into (created)
+             name: str,                # file stem: `name.png`
+             demo: bool = False,       # made from demo data: `DEMO_BANNER` is stamped at the bottom in red
+             dpi: int = 110,           # resolution of the PNG, dots per inch
+            ) -> Path:                 # path of `name.png`
+    "Save a matplotlib figure as `name.png`, stamped when made from demo data."
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    if demo: fig.text(0.5, 0.005, DEMO_BANNER, ha='center', va='bottom', color='red', fontsize=8)
+    with atomic_output(out/f'{name}.png') as t: fig.savefig(t, dpi=dpi, bbox_inches='tight')
+    return out/f'{name}.png'
