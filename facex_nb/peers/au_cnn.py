@@ -56,8 +56,8 @@ def _kmeans(X, k, seed):
     from sklearn.cluster import KMeans
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit(X)
 
-def au_subclasses(clips: pd.DataFrame, label_col: str = 'emotion', k_max: int = 4, seed: int = 0):
-    "K-means sub-classes of each label's AU vectors: (`subclass` per clip Series, sub-class table, silhouette table)."
+def au_subclasses(clips: pd.DataFrame, label_col: str = 'emotion', k_max: int | None = None, seed: int = 0):
+    "K-means sub-classes of each label's AU vectors (k ≤ `k_max` if given): (`subclass` per clip Series, sub-class table, silhouette table)."
     from sklearn.metrics import silhouette_score
     if label_col not in clips: raise DataError(f"no column {label_col!r} in clips")
     P = au_presence(clips)
@@ -65,7 +65,7 @@ def au_subclasses(clips: pd.DataFrame, label_col: str = 'emotion', k_max: int = 
     for lab, idx in clips.groupby(label_col, sort=True).groups.items():
         X = P.loc[idx].to_numpy(float)
         n_patterns = len(np.unique(X, axis=0))
-        ks = range(2, min(k_max, n_patterns, len(X) - 1) + 1)
+        ks = range(2, min(k_max or n_patterns, n_patterns, len(X) - 1) + 1)
         sil = {k: float(silhouette_score(X, _kmeans(X, k, seed).labels_)) for k in ks}
         scores += [dict(label=lab, k=k, silhouette=s) for k, s in sil.items()]
         k = max(sil, key=sil.get) if sil else 1

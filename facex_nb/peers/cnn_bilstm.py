@@ -5,6 +5,7 @@
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #fbcf48eb
 from __future__ import annotations
 import os, time, json
+from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from ..core import FacexError, DataError, set_seed
 from ..data.casme_samm import read_frames
@@ -133,13 +134,14 @@ def augment_minority(X: np.ndarray,           # samples (N, [T,] H, W, C) uint8
                      seed: int = 0,           # seed of the copies and their transforms
                      max_factor: int = 3,     # a class grows to at most max_factor × its count (and the majority count)
                      shift: int = 2,          # largest random translation, pixels
-                     brightness: float = 0.1):  # intensities × a factor in [1 − b, 1 + b]
-    "Append augmented copies of minority-class samples; returns (X', y', is_copy). `X` is (N, [T,] H, W, C) uint8."
+                     brightness: float = 0.1,  # intensities × a factor in [1 − b, 1 + b]
+                     return_source: bool = False):  # also return the index of the sample each row is (a copy of)
+    "Append augmented copies of minority-class samples; returns (X', y', is_copy[, source]). `X` is (N, [T,] H, W, C) uint8."
     y = np.asarray(y, int)
     rng = np.random.default_rng(seed)
     counts = np.bincount(y)
     target = counts.max()
-    new_x, new_y = [], []
+    new_x, new_y, src = [], [], []
     for c, n in enumerate(counts):
         if n == 0: continue
         idx = np.flatnonzero(y == c)
@@ -149,10 +151,11 @@ def augment_minority(X: np.ndarray,           # samples (N, [T,] H, W, C) uint8
             if rng.uniform() < 0.5: a = a[..., ::-1, :]
             a = np.roll(a, tuple(rng.integers(-shift, shift + 1, 2)), axis=(-3, -2))
             a = a * rng.uniform(1 - brightness, 1 + brightness)
-            new_x.append(np.clip(a, 0, 255).astype(X.dtype)); new_y.append(c)
-    if not new_x: return X, y, np.zeros(len(y), bool)
-    return (np.concatenate([X, np.stack(new_x)]), np.concatenate([y, new_y]),
-            np.r_[np.zeros(len(y), bool), np.ones(len(new_y), bool)])
+            new_x.append(np.clip(a, 0, 255).astype(X.dtype)); new_y.append(c); src.append(i)
+    source = np.r_[np.arange(len(y)), np.asarray(src, int)]
+    out = ((X, y, np.zeros(len(y), bool)) if not new_x else
+           (np.concatenate([X, np.stack(new_x)]), np.concatenate([y, new_y]), np.r_[np.zeros(len(y), bool), np.ones(len(new_y), bool)]))
+    return (*out, source) if return_source else out
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #676e8bd7
 def split_theirs(y, fractions=(0.64, 0.16, 0.20), seed: int = 0) -> dict:
@@ -205,20 +208,21 @@ def fit_predict(build_fn,                      # () -> an uncompiled Keras model
                 lr: float = 1e-3,              # Adam learning rate
                 seed: int = 0,                 # seed of weights, augmentation and batch order
                 val=None,                      # (x, y): keep the weights of the best validation loss
-                patience: int = 5,             # early stop on the validation loss (with `val`)
+                patience: int = 5,             # early stop after this many epochs without improvement of `monitor` (with `val`)
+                monitor: str = 'val_loss',     # 'val_loss' (ours) or 'val_accuracy' (Marzban 2025)
                 augment: bool = True,          # `augment_minority` on the training set
                 use_class_weights: bool = True,  # balanced class weights in the loss (`class_weights`)
                 model=None,                    # a compiled model to reuse (with `init_weights`)
                 init_weights=None,             # `model.get_weights()` restored before training (with `model`)
                ) -> dict:
-    "Train (class weights + minority augmentation) and predict `x_test`; `val=(x, y)` keeps the best-val-loss weights. Pass a compiled `model` + `init_weights` to reuse it."
+    "Train (class weights + minority augmentation) and predict `x_test`; `val=(x, y)` keeps the weights of the best `monitor`. Pass a compiled `model` + `init_weights` to reuse it."
     import keras
     set_seed(seed)
     y_train = np.asarray(y_train, int)
     xtr, ytr, _ = augment_minority(x_train, y_train, seed) if augment else (x_train, y_train, None)
     cw = {int(k): float(v) for k, v in class_weights(ytr, n_classes).items() if v > 0} if use_class_weights else None
     model = compile_model(build_fn, lr) if model is None else reset_model(model, init_weights, lr)
-    cbs = [keras.callbacks.EarlyStopping('val_loss', patience=patience, restore_best_weights=True)] if val is not None else []
+    cbs = [keras.callbacks.EarlyStopping(monitor, patience=patience, restore_best_weights=True)] if val is not None else []
     t0 = time.perf_counter()
     hist = model.fit(xtr, ytr, epochs=epochs, batch_size=batch_size, class_weight=cw, verbose=0, shuffle=True,
                      validation_data=(val[0], np.asarray(val[1], int)) if val is not None else None, callbacks=cbs)
@@ -228,6 +232,15 @@ def fit_predict(build_fn,                      # () -> an uncompiled Keras model
     return dict(proba=proba, pred=proba.argmax(1), train_s=train_s, predict_s=time.perf_counter() - t0,
                 epochs_run=len(hist.history['loss']), n_train=len(ytr), n_params=n_params(model)['trainable'],
                 history=pd.DataFrame(hist.history))
+
+# %% ../../nbs/33_peers.cnn_bilstm.ipynb #59df8438
+def _leak_counts(source, tr, te) -> dict:
+    "How the test part `te` relates to the training part `tr` through augmentation sources."
+    src_tr = set(source[tr])
+    is_copy = source != np.arange(len(source))
+    return dict(n_test=len(te), n_test_copies=int(is_copy[te].sum()),
+                n_test_copies_of_train=int(sum(is_copy[i] and source[i] in src_tr for i in te)),
+                n_test_with_train_twin=int(sum(source[i] in src_tr for i in te)))
 
 # %% ../../nbs/33_peers.cnn_bilstm.ipynb #0036efd6
 def run_protocol(build_fn,                    # () -> an uncompiled Keras model
@@ -240,10 +253,15 @@ def run_protocol(build_fn,                    # () -> an uncompiled Keras model
                  seed: int = 0,               # seed of weights, splits and bootstrap
                  n_boot: int = 200,           # bootstrap resamples for the CIs (0: none)
                  log=print,                   # called with one line per fold
+                 augment: str = 'after',      # minority copies: 'after' the split (training part), 'before' it (Marzban; 'theirs' only), 'none'
+                 fold_cache=None,             # folder: each finished LOSO fold is stored there and reused on a re-run (resumable)
                  **fit_kwargs,                # further `fit_predict` keywords
-                ) -> dict:                    # `metrics.evaluate`/`pool_folds` dict + `folds`, `protocol_note`, `predictions` (per clip)
+                ) -> dict:                    # `metrics.evaluate`/`pool_folds` dict + `folds`, `protocol_note`, `predictions` (per clip), `augment`, `leak`
     "Evaluate `build_fn` on (X, labels) under `protocol` ('loso' | 'theirs'): metrics dict + per-clip `predictions`."
     if protocol not in ('loso', 'theirs'): raise FacexError(f"protocol must be 'loso' or 'theirs', got {protocol!r}")
+    if augment not in ('after', 'before', 'none'): raise FacexError(f"augment must be 'after', 'before' or 'none', got {augment!r}")
+    if augment == 'before' and protocol != 'theirs': raise FacexError("augment='before' (augment, then split) is defined for protocol 'theirs' only")
+    fit_kwargs['augment'] = augment == 'after'
     classes = list(classes)
     y = metrics.encode_labels(labels, classes)
     g = np.asarray(subjects, dtype=object)
@@ -255,24 +273,46 @@ def run_protocol(build_fn,                    # () -> an uncompiled Keras model
     if protocol == 'loso':
         for s in pd.unique(g):
             te, tr = np.flatnonzero(g == s), np.flatnonzero(g != s)
-            r = fit_predict(build_fn, X[tr], y[tr], X[te], len(classes), epochs, seed=seed, **shared, **fit_kwargs)
+            cached = Path(fold_cache)/f'fold_{s}.json' if fold_cache else None
+            if cached is not None and cached.is_file():
+                r = json.loads(cached.read_text()); r['pred'] = np.asarray(r['pred'])
+                log(f"fold {s}: reused {cached}")
+            else:
+                r = fit_predict(build_fn, X[tr], y[tr], X[te], len(classes), epochs, seed=seed, **shared, **fit_kwargs)
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(json.dumps({k: (np.asarray(r[k]).tolist() if k == 'pred' else r[k])
+                                                  for k in ('pred', 'n_train', 'epochs_run', 'train_s', 'predict_s')}))
             preds[te] = r['pred']
             info.append(dict(fold=s, n_train=r['n_train'], n_test=len(te), epochs_run=r['epochs_run'], train_s=r['train_s'], predict_s=r['predict_s']))
             log(f"fold {s}: {len(te)} test clips, acc {np.mean(r['pred'] == y[te]):.3f} ({r['train_s']:.1f}s)")
-        test = np.arange(len(y))
+        test, is_copy, leak = np.arange(len(y)), np.zeros(len(y), bool), None
         res = metrics.pool_folds({s: ([classes[i] for i in y[g == s]], [classes[i] for i in preds[g == s]]) for s in pd.unique(g)},
                                  classes, n_boot=n_boot, seed=seed)
         note = ''
     elif protocol == 'theirs':
+        source = np.arange(len(y))
+        if augment == 'before':   # Marzban 2025: balance the whole set with copies, then split it
+            X, y, _, source = augment_minority(X, y, seed, return_source=True)
+            g = g[source]
+            preds = np.full(len(y), -1)
         sp = split_theirs(y, seed=seed)
         test = sp['test']
+        is_copy = source != np.arange(len(y))
+        leak = _leak_counts(source, np.r_[sp['train'], sp['val']], test) if augment == 'before' else None
         r = fit_predict(build_fn, X[sp['train']], y[sp['train']], X[test], len(classes), epochs, seed=seed,
                         val=(X[sp['val']], y[sp['val']]), **shared, **fit_kwargs)
         preds[test] = r['pred']
         info.append(dict(fold='test', n_train=r['n_train'], n_test=len(test), epochs_run=r['epochs_run'], train_s=r['train_s'], predict_s=r['predict_s']))
         res = metrics.evaluate([classes[i] for i in y[test]], [classes[i] for i in r['pred']], classes, n_boot=n_boot, seed=seed)
+        if leak is not None:   # the same model scored on the original clips of the test part only
+            orig = ~is_copy[test]
+            leak['originals_only'] = {k: v for k, v in metrics.evaluate([classes[i] for i in y[test][orig]], [classes[i] for i in r['pred'][orig]],
+                                                                         classes, n_boot=0).items() if k in ('accuracy', 'uf1', 'uar', 'n')}
         note = sp['note']
     res['folds'] = pd.DataFrame(info)
     res['protocol_note'] = note
-    res['predictions'] = pd.DataFrame(dict(subject=g[test], truth=[classes[i] for i in y[test]], pred=[classes[i] for i in preds[test]]))
+    res['augment'], res['leak'] = augment, leak
+    res['predictions'] = pd.DataFrame(dict(subject=g[test], truth=[classes[i] for i in y[test]], pred=[classes[i] for i in preds[test]],
+                                           augmented_copy=is_copy[test]))
     return res
