@@ -12,8 +12,8 @@ from importlib import metadata
 __all__ = ['DATASET_LAYOUTS', 'NB_BUDGETS', 'QUIET_ENV', 'IMAGE_EXTS', 'MAX_PIXELS', 'MODE_NOTES', 'KEY_PACKAGES', 'DEMO_BANNER',
            'FacexError', 'DataError', 'AssetError', 'repo_root', 'cache_dir', 'scratch_dir', 'reports_dir',
            'config_file', 'load_config', 'data_root', 'dataset_path', 'sha256_file', 'sha256_json', 'set_seed',
-           'nb_budget', 'quiet_startup', 'decode_image', 'git_sha', 'package_versions', 'provenance', 'OutputError',
-           'check_output', 'check_outputs', 'atomic_output', 'save_table', 'save_fig']
+           'nb_budget', 'quiet_startup', 'checked_image_bytes', 'decode_image', 'git_sha', 'package_versions',
+           'provenance', 'OutputError', 'check_output', 'check_outputs', 'atomic_output', 'save_table', 'save_fig']
 
 # %% ../nbs/00_core.ipynb #5b7d5556
 class FacexError(Exception):
@@ -174,12 +174,12 @@ def _image_bytes(src, name):
     try: return p.read_bytes(), name or p.name
     except OSError as e: raise DataError(f"cannot read {p}: {e.strerror or e}") from None
 
-def decode_image(src,                        # a path, or the encoded bytes of an image file
-                 name: str | None = None,    # file name used in messages (default: the path's)
-                 max_pixels: int = MAX_PIXELS,  # refuse larger images before decoding them
-                ) -> tuple:                  # (uint8 array (H, W) gray or (H, W, 3|4) BGR(A), list of notes)
-    "Decode an image file into 8 bits, refusing what cannot be read faithfully; notes name every conversion made."
-    import numpy as np, cv2, io, re, warnings
+def checked_image_bytes(src,                     # a path, or the encoded bytes of an image file
+                        name: str | None = None,  # file name used in messages (default: the path's)
+                        max_pixels: int = MAX_PIXELS,  # refuse larger images before decoding them
+                       ) -> tuple:                # (bytes, PIL mode, EXIF orientation)
+    "An image file's bytes once its header and integrity pass: readable, not empty, a known format, under `max_pixels`, not truncated or corrupt."
+    import io, re, warnings
     from PIL import Image, UnidentifiedImageError
     data, name = _image_bytes(src, name)
     if not data: raise DataError('empty file')
@@ -207,9 +207,18 @@ def decode_image(src,                        # a path, or the encoded bytes of a
     if im.format == 'PNG':
         try: Image.open(io.BytesIO(data)).verify()   # every chunk's CRC up to IEND: truncation and corruption
         except Exception as e: raise DataError(f'truncated or corrupt PNG ({e})') from None
+    return data, im.mode, orientation
+
+def decode_image(src,                        # a path, or the encoded bytes of an image file
+                 name: str | None = None,    # file name used in messages (default: the path's)
+                 max_pixels: int = MAX_PIXELS,  # refuse larger images before decoding them
+                ) -> tuple:                  # (uint8 array (H, W) gray or (H, W, 3|4) BGR(A), list of notes)
+    "Decode an image file into 8 bits, refusing what cannot be read faithfully; notes name every conversion made."
+    import numpy as np, cv2
+    data, mode, orientation = checked_image_bytes(src, name, max_pixels)
     img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if img is None or img.size == 0: raise DataError('not decodable as an image')
-    notes = [MODE_NOTES[im.mode]] if im.mode in MODE_NOTES else []
+    notes = [MODE_NOTES[mode]] if mode in MODE_NOTES else []
     if img.dtype == np.uint16:
         img = ((img.astype(np.uint32) + 128) // 257).astype(np.uint8); notes.append('16-bit samples scaled to 8 bits (÷257)')
     elif img.dtype.kind == 'f':

@@ -8,7 +8,7 @@ import os, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import DataError, FacexError, dataset_path, sha256_file, sha256_json, IMAGE_EXTS
+from ..core import DataError, FacexError, dataset_path, sha256_file, sha256_json, IMAGE_EXTS, checked_image_bytes
 from ..fingerprint import file_sha256s
 
 # %% auto #0
@@ -239,7 +239,9 @@ def read_frames(row, start: int | None = None, stop: int | None = None, gray: bo
     if not files: raise DataError(f"no frames {start}..{stop} in {_frames_dir(row)}")
     frames = []
     for p in files:
-        im = cv2.imread(str(p), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
+        try: data = checked_image_bytes(p)[0]   # the decoder's checks: truncated, corrupt, oversized frames are errors
+        except DataError as e: raise DataError(f"unreadable frame {p}: {e}") from None
+        im = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)   # = cv2.imread's pixels
         if im is None: raise DataError(f"unreadable frame {p}")
         if frames and im.shape != frames[0].shape:
             raise DataError(f"frame {p} is {im.shape[:2]}, the clip's first frame is {frames[0].shape[:2]}")
