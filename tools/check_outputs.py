@@ -53,8 +53,7 @@ def notebook_functions(cells) -> tuple[set, set]:
             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
                     isinstance(n, (ast.Yield, ast.YieldFrom)) or isinstance(n, ast.Return) and n.value is not None for n in ast.walk(f)):
                 out.add(f.name)
-            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                    isinstance(n, ast.Call) and _name(n) in SHOWS for n in ast.walk(f)):
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and _calls_showing(f.body):   # unconditionally
                 shows.add(f.name)
     return out, shows
 

@@ -6,7 +6,7 @@ fails, or that was edited while it ran, is left untouched and named at the end (
 that a re-run without code changes leaves `git diff` (nearly) empty:
 - paths: the checkout -> relative, the home folder -> `~`, temporary folders -> `<tmp>`; loopback ports, pids;
 - library start-up noise on stderr (TensorFlow/absl/glog/XNNPACK lines) is dropped, nothing else;
-- PNGs over `PNG_BUDGET` bytes are re-encoded with a 256-colour palette; still over it is an error;
+- PNGs over `PNG_PALETTE` bytes are re-encoded with a 256-colour palette; one over `PNG_BUDGET` is an error;
 - then `nbdev_clean` (settings.ini: metadata stripped except cell `tags`, execution counts and object ids cleared).
 Usage: python tools/run_nbs.py [NB ...] [--budget small|full] [--jobs N] [--timeout S]
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 PNG_BUDGET = 150_000   # bytes per PNG output (issue 14)
+PNG_PALETTE = 60_000   # larger RGB(A) PNGs are re-encoded with a 256-colour palette (photo grids shrink 2-3x)
 
 # stderr lines written by libraries while they start up (not by our code): dropped from outputs
 NOISE = [re.compile(p) for p in (
@@ -54,18 +55,19 @@ def drop_noise(s: str) -> tuple[str, int]:
     return ''.join(keep), len(s.splitlines()) - len(keep)
 
 def shrink_png(b64: str) -> tuple[str, int]:
-    "A PNG over the budget re-encoded with a 256-colour palette (deterministic); (base64, bytes)."
+    "A PNG over `PNG_PALETTE` bytes re-encoded with a 256-colour palette (deterministic, once); (base64, bytes)."
     raw = base64.b64decode(b64)
-    if len(raw) <= PNG_BUDGET: return b64, len(raw)
+    if len(raw) <= PNG_PALETTE or raw[25] == 3: return b64, len(raw)   # IHDR colour type 3: already a palette
     from PIL import Image
     buf = io.BytesIO(); Image.open(io.BytesIO(raw)).convert('RGB').quantize(256).save(buf, 'PNG', optimize=True)
+    if len(buf.getvalue()) >= len(raw): return b64, len(raw)
     return base64.b64encode(buf.getvalue()).decode() + '\n', len(buf.getvalue())
 
 def _text(v): return ''.join(v) if isinstance(v, list) else v
 
 def normalise_nb(nb, name: str) -> dict:
     "Normalise outputs of executed `nb` in place; returns counts (noise lines, largest PNG) and errors."
-    subs, stats = _subs(), dict(noise=0, png_max=0, png_shrunk=0, errors=[])
+    subs, stats = _subs(), dict(noise=0, png_max=0, png_total=0, png_shrunk=0, errors=[])
     for i, c in enumerate(nb.cells):
         if c.cell_type != 'code': continue
         outs = []
@@ -82,6 +84,7 @@ def normalise_nb(nb, name: str) -> dict:
                     o.data[k] = normalise_text(_text(v), subs)
                 elif k == 'image/png':
                     b64, size = shrink_png(_text(v)); stats['png_shrunk'] += b64 != _text(v)
+                    stats['png_total'] += size
                     o.data[k] = b64; stats['png_max'] = max(stats['png_max'], size)
                     if size > PNG_BUDGET: stats['errors'].append(f"{name} cell {i}: PNG of {size} bytes > {PNG_BUDGET}")
             outs.append(o)
