@@ -8,12 +8,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
-from ..core import DataError, FacexError
+from ..core import DataError, FacexError, decode_image
 from ..assets import asset_path
 
 # %% auto #0
 __all__ = ['N_LANDMARKS', 'N_BLENDSHAPES', 'BLENDSHAPE_NAMES', 'RIGID_ANCHORS', 'EYE_CORNERS', 'make_landmarker', 'FaceResult',
-           'detect_face', 'LandmarkTrack', 'video_fps', 'track_frames', 'image_landmarks', 'face_frame',
+           'detect_face', 'LandmarkTrack', 'read_bgr', 'video_fps', 'track_frames', 'image_landmarks', 'face_frame',
            'normalise_pose', 'benchmark_landmarks']
 
 # %% ../../nbs/20_micro.landmarks.ipynb #9d84dbc5
@@ -118,15 +118,19 @@ def _iter_video(path: Path, max_frames=None):
             i += 1
     finally: cap.release()
 
+def read_bgr(path) -> np.ndarray:
+    "An image file as 3-channel BGR uint8 through `core.decode_image` (truncated, corrupt or oversized files: `DataError`)."
+    img, _ = decode_image(path)
+    if img.ndim == 3 and img.shape[2] == 3: return img
+    return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR if img.ndim == 2 or img.shape[2] == 1 else cv2.COLOR_BGRA2BGR)
+
 def _iter_frames(frames, max_frames=None):
     for i, f in enumerate(frames):
         if max_frames is not None and i >= max_frames: return
         t0 = time.perf_counter()
         if isinstance(f, (str, Path)):
-            img = cv2.imread(str(f))
-            if img is None:
-                yield None, f"cannot read image {f}", time.perf_counter() - t0; return
-            f = img
+            try: f = read_bgr(f)
+            except DataError as e: yield None, f"cannot read image {f}: {e}", time.perf_counter() - t0; return
         f = np.asarray(f)
         if f.ndim == 2: f = cv2.cvtColor(f, cv2.COLOR_GRAY2BGR)
         yield f, None, time.perf_counter() - t0
@@ -185,8 +189,7 @@ def track_frames(source,                      # video path, folder of frames, or
 
 def image_landmarks(image, landmarker=None) -> LandmarkTrack:
     "A one-frame track of a photo (path or BGR array), IMAGE mode."
-    img = cv2.imread(str(image)) if isinstance(image, (str, Path)) else np.asarray(image)
-    if img is None: raise DataError(f"cannot read image {image}")
+    img = read_bgr(image) if isinstance(image, (str, Path)) else np.asarray(image)
     own = landmarker is None
     lm = make_landmarker('image') if own else landmarker
     try:
