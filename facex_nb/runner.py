@@ -185,7 +185,7 @@ def execute(run: Run, force: bool = False, log=partial(print, flush=True)) -> di
     import papermill as pm
     if _STOP.is_set(): return dict(run=run.name, profile=run.profile, status='interrupted', reason='not started: the batch was interrupted')
     try: mode, prints = data_status(run); data_error = None
-    except DataError as e: mode, prints, data_error = 'real', {}, str(e)
+    except (DataError, OSError) as e: mode, prints, data_error = 'real', {}, str(e) if isinstance(e, DataError) else f"{type(e).__name__}: {e}"
     if mode.startswith('missing'):
         rec = dict(run=run.name, profile=run.profile, status='skipped', reason=mode)
         log(f"  skip  {run.name}: {mode}"); return rec
@@ -201,7 +201,7 @@ def execute(run: Run, force: bool = False, log=partial(print, flush=True)) -> di
     t0 = time.time(); status, error = 'ok', None
     sha_at_start = git_sha()   # a long run may end after new commits; the code it ran is the code at its start
     try:
-        if data_error: raise DataError(data_error)
+        if data_error: raise DataError(data_error)         # recorded like any failure, in the run's folder
         with open(out/'kernel-stderr.log', 'w') as kernel_stderr:
             pm.execute_notebook(str(run.notebook), str(out/run.notebook.name), parameters=params, kernel_name='python3',
                                 progress_bar=False, cwd=str(run.notebook.parent), kernel_manager_class=kernel_manager_to(kernel_stderr, run.name))
@@ -349,7 +349,7 @@ def plan(profile: str = 'quick', only=None, force: bool = False, registry: Path 
     for wave_no, wave in enumerate(waves(runs), 1):
         for run in wave:
             try: mode, prints = data_status(run, memo); err = None
-            except DataError as e: mode, prints, err = 'real', {}, str(e)
+            except (DataError, OSError) as e: mode, prints, err = 'real', {}, str(e)
             out = None if mode.startswith('missing') else out_dir_for(run, mode)
             prev = _previous(out) if out else {}
             if mode.startswith('missing'): action = f"skip ({mode})"
