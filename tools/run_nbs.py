@@ -91,7 +91,7 @@ def normalise_nb(nb, name: str) -> dict:
         c.outputs = outs
     return stats
 
-def run_one(path: Path, budget: str, timeout: int) -> tuple[Path, str | None, dict]:
+def run_one(path: Path, budget: str, timeout: int, write: bool = True) -> tuple[Path, str | None, dict]:
     "Execute `path` in a fresh kernel; write it back normalised and nbdev-cleaned. (path, error or None, stats)."
     import nbformat
     from nbclient import NotebookClient
@@ -113,6 +113,7 @@ def run_one(path: Path, budget: str, timeout: int) -> tuple[Path, str | None, di
             return path, f"{type(e).__name__}: {normalise_text(str(e))[-3000:]}\nkernel stderr ({log}):\n{tail}", dict(seconds=round(time.monotonic() - t0, 1))
     stats = normalise_nb(nb, path.name) | dict(seconds=round(time.monotonic() - t0, 1))
     if stats['errors']: return path, '\n'.join(stats['errors']), stats
+    if not write: return path, None, stats
     if path.read_bytes() != before:   # someone edited it meanwhile: their change wins, this run is void
         return path, 'the notebook changed while it was executing; not written (run it again)', stats
     nbformat.write(nb, path)
@@ -138,6 +139,7 @@ def main(argv=None):
     ap.add_argument('--budget', default=os.environ.get('FACEX_NB_BUDGET') or 'small', help='FACEX_NB_BUDGET for the run')
     ap.add_argument('--jobs', type=int, default=1, help='notebooks executed at once')
     ap.add_argument('--timeout', type=int, default=1800, help='seconds per cell')
+    ap.add_argument('--no-write', action='store_true', help='execute and report, leave the notebooks as they are')
     ap.add_argument('--normalise-only', action='store_true', help='re-apply the output normalisation, execute nothing')
     a = ap.parse_args(argv)
     if a.normalise_only:
@@ -152,7 +154,7 @@ def main(argv=None):
     paths, t0, failed = select(a.nbs), time.monotonic(), []
     print(f"executing {len(paths)} notebook(s), FACEX_NB_BUDGET={a.budget}, {a.jobs} at a time", flush=True)
     with ProcessPoolExecutor(a.jobs) as ex:   # a process per notebook at a time: nbclient's event loop is per process
-        for path, err, st in ex.map(run_one, paths, [a.budget] * len(paths), [a.timeout] * len(paths)):
+        for path, err, st in ex.map(run_one, paths, [a.budget] * len(paths), [a.timeout] * len(paths), [not a.no_write] * len(paths)):
             if err: failed.append(path.name); print(f"  FAIL {path.name} ({st.get('seconds')} s)\n{err}", flush=True)
             else: print(f"  ok   {path.name}: {st['seconds']} s, largest PNG {st['png_max'] / 1000:.0f} kB"
                         f"{', %d re-encoded' % st['png_shrunk'] if st['png_shrunk'] else ''}, {st['noise']} start-up lines dropped", flush=True)
