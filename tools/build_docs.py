@@ -2,7 +2,7 @@
 
 Stages into _proc/docs/: every nbs/*.ipynb (cells `#| hide` tagged `hide` and left out, `#|` directive lines
 removed from the shown code, like nbdev's docs), nbs/images/, one API page per module (mkdocstrings, read
-statically) in notebook order, and reports/ (index.md, its tables, figures and executed run notebooks);
+statically) in notebook order, and reports/ (index.md, its tables and figures; run notebooks as files, not rendered);
 writes _proc/mkdocs.yml (INHERIT: ../mkdocs.yml) with the navigation and runs `mkdocs build`.
 Usage: python tools/build_docs.py [--site DIR]   (default: _docs/)
 """
@@ -54,7 +54,7 @@ def stage(docs: Path) -> list:
             (docs/'api'/f'{mod}.md').write_text(f"# facex_nb.{mod}\n\nFrom [`{p.name}`](../{p.name}).\n\n::: facex_nb.{mod}\n")
             api.append({f'facex_nb.{mod}': f'api/{mod}.md'})
     if (NBS/'images').is_dir(): shutil.copytree(NBS/'images', docs/'images')
-    shutil.copytree(ROOT/'reports', docs/'reports', ignore=shutil.ignore_patterns('*.joblib'))
+    shutil.copytree(ROOT/'reports', docs/'reports', ignore=shutil.ignore_patterns('*.joblib', 'previous'))
     return [{'Home': 'index.ipynb'}, {'Notebooks': nbs}, {'Reports': 'reports/index.md'}, {'API reference': api}]
 
 def main(argv=None):
