@@ -53,14 +53,17 @@ class OnlineSpotter:
         self.hop, self.hang = max(1, int(round(hop_ms * fps / 1000))), max(1, int(round(hangover_ms * fps / 1000)))
         self.edge = int(round(edge_s * fps))   # events starting this close to the window's start are cut by it (and its filter)
         self.declared = deque(maxlen=64)     # (onset, offset) stream frames of recent declared events: not declared twice
-        self.current, self.n, self.scan_s = {}, 0, deque(maxlen=200)
+        self.current, self.n, self.due, self.scan_s = {}, 0, False, deque(maxlen=200)
         self.aus = [c for c in au_columns_of(pipeline) if '_' not in c]
 
-    def add(self, fe: FrameEvidence) -> list:
-        "Add the stream's next finalised frame; the events declared by the scan this frame triggered (if any)."
+    def add(self, fe: FrameEvidence, scan: bool = True) -> list:
+        """Add the stream's next finalised frame; the events declared by the scan it triggered (every `hop` frames; `scan=False`
+        defers a due scan to the next frame added with `scan=True`: skipped frames never cost more than one scan)."""
         self.win.append(FrameEvidence(fe.row, fe.e, fe.crop, None, fe.seg))   # not the frame itself
-        self.n += 1
-        return self.scan() if self.n % self.hop == 0 else []
+        self.n += 1; self.due |= self.n % self.hop == 0
+        if not (scan and self.due): return []
+        self.due = False
+        return self.scan()
 
     def window_evidence(self) -> VideoEvidence:
         "The window as a `VideoEvidence` of its own (frames and baselines renumbered from 0)."
@@ -238,15 +241,26 @@ class LiveMicro:
         self.pipe, self.fps = pipeline, float(fps)
         self.spotter = OnlineSpotter(pipeline, fps, **settings)
         self.worker = LLMWorker(llm, pipeline.model.classes, class_set_info(pipeline.class_set)[0], max_pending, cache_root) if llm else None
-        self.events, self.by_key, self.notes = [], {}, []
+        self.events, self.prev, self.interpolated = [], None, 0
 
-    def add(self, fe: FrameEvidence, src_of, now_s: float) -> list:
-        "One finalised frame (`src_of(stream frame)` → source frame index; `now_s` = stream clock): the events it declared."
-        return [self._declare(e, src_of, now_s) for e in self.spotter.add(fe)]
+    def add(self, fe: FrameEvidence, i_src: int, now_s: float) -> list:
+        """One finalised frame, source frame `i_src` (`now_s` = stream clock): the events it declared. The frames skipped
+        since the last one get its evidence interpolated from their two neighbours (held, across a new baseline), so the
+        spotter keeps the source's time base; their crops are None (MDMO falls back to the disc means). At most one scan."""
+        if self.prev is not None and i_src - self.prev[0] > 1:
+            i0, f0 = self.prev
+            same = f0.seg is not None and fe.seg is not None and f0.seg['id'] == fe.seg['id']
+            for i in range(i0 + 1, i_src):
+                w = (i - i0) / (i_src - i0) if same else 0.0
+                self.spotter.add(FrameEvidence(dict(f0.row, frame=i, t=i / self.fps, landmarks_run=False, anchor=False),
+                                               (1 - w) * f0.e + w * fe.e, None, None, f0.seg), scan=False)
+            self.interpolated += i_src - i0 - 1
+        self.prev = (i_src, fe)
+        fe = FrameEvidence(dict(fe.row, frame=i_src, t=i_src / self.fps), fe.e, fe.crop, fe.bgr, fe.seg)
+        return [self._declare(e, now_s) for e in self.spotter.add(fe)]
 
-    def _declare(self, e: dict, src_of, now_s: float) -> dict:
+    def _declare(self, e: dict, now_s: float) -> dict:
         aus = e.pop('aus_at_apex')
-        e.update(onset=src_of(e['onset']), apex=src_of(e['apex']), offset=src_of(e['offset']), declared_frame=src_of(e['declared_frame']))
         e['t_offset'] = (e['offset'] + 1) / self.fps                    # the end of the offset frame, stream time
         e.update(declared_s=now_s, latency_s=now_s - e['t_offset'], provisional_label=e['label'], llm_outcome='', answered_s=np.nan,
                  llm_latency_s=np.nan, note='', status='final')
@@ -269,9 +283,9 @@ class LiveMicro:
             done.append(e)
         return done
 
-    def finish(self, src_of, now_s: float, wait_llm_s: float = 0.0) -> list:
+    def finish(self, now_s: float, wait_llm_s: float = 0.0) -> list:
         "End of stream: declare what is left; wait up to `wait_llm_s` for pending answers, then stop the worker."
-        out = [self._declare(e, src_of, now_s) for e in self.spotter.flush()]
+        out = [self._declare(e, now_s) for e in self.spotter.flush()]
         t = time.perf_counter()
         while self.worker and any(e['status'] == 'provisional' for e in self.events) and time.perf_counter() - t < wait_llm_s:
             self.poll(now_s + time.perf_counter() - t); time.sleep(0.02)
@@ -315,14 +329,16 @@ def rss_slope(rss: pd.DataFrame, skip_s: float = 10.0) -> float:
     return float(np.polyfit(r.t, r.rss_mb, 1)[0] * 60) if len(r) >= 2 else float('nan')
 
 def compare_events(online: pd.DataFrame, offline: pd.DataFrame, iou: float = 0.5) -> tuple:
-    """`(counts, pairs)`: online vs offline events of the same frames matched one-to-one at IoU ≥ `iou` (best first); the
-    online label compared is the pipeline's (`provisional_label`, before any LLM answer), as offline has no LLM."""
+    """`(counts, pairs)`: online vs offline events of the same frames matched one-to-one at IoU ≥ `iou`, closest apexes first
+    (spotting can give two events on one plateau: the apex says which is which); the online label compared is the
+    pipeline's (`provisional_label`, before any LLM answer), as offline has no LLM."""
     P, G = list(zip(online.onset, online.offset)), list(zip(offline.onset, offline.offset))
     lab = online.provisional_label if 'provisional_label' in online else online.label
-    cand = sorted(((interval_iou(p, g), i, j) for i, p in enumerate(P) for j, g in enumerate(G)), reverse=True)
+    cand = sorted((abs(int(online.apex.iat[i]) - int(offline.apex.iat[j])), -interval_iou(p, g), i, j)
+                  for i, p in enumerate(P) for j, g in enumerate(G) if interval_iou(p, g) >= iou)
     used_p, used_g, rows = set(), set(), []
-    for v, i, j in cand:
-        if v < iou: break
+    for _, v, i, j in cand:
+        v = -v
         if i in used_p or j in used_g: continue
         used_p.add(i); used_g.add(j)
         rows.append(dict(offline_onset=G[j][0], offline_apex=int(offline.apex.iat[j]), offline_offset=G[j][1], online_onset=P[i][0],
@@ -366,7 +382,7 @@ def run_live(source,                        # camera index, video file, folder o
         wall = realtime or src.camera
         srcmap, pushed = deque(maxlen=live.spotter.win.maxlen + 16), [0]
         src_of = lambda j: srcmap[j - (pushed[0] - len(srcmap))]
-        c = dict(due=0, read=0, dropped=0, processed=0, busy=0.0, max_gap=0.0, max_gap_pending=0.0, read_pending=0)
+        c = dict(last=-1, due=0, read=0, dropped=0, processed=0, busy=0.0, max_gap=0.0, max_gap_pending=0.0, read_pending=0)
         gaps = deque(maxlen=100_000); rss = [(0.0, rss_mb())]
         i, last_t, T0, cpu0 = -1, None, clock(), time.process_time()
         now_s = (lambda: clock() - T0) if wall else (lambda: (i + 1) / fps)
@@ -374,7 +390,7 @@ def run_live(source,                        # camera index, video file, folder o
         def finalised(done):
             nonlocal writer
             for fe in done:
-                c['processed'] += 1; live.add(fe, src_of, now_s())
+                c['processed'] += 1; live.add(fe, src_of(fe.row['frame']), now_s())
                 if overlay or show:
                     lines = live.overlay_text(fe, f"{fps:g} fps  dropped {c['dropped']}  pending LLM {live.pending}")
                     img = draw_lines(fe.bgr.copy(), lines)
@@ -401,7 +417,7 @@ def run_live(source,                        # camera index, video file, folder o
             t = clock()
             frame = src.read()
             if frame is None: c['due'] -= 1; break
-            c['read'] += 1
+            c['read'] += 1; c['last'] = i
             if last_t is not None:
                 gaps.append(t - last_t); c['max_gap'] = max(c['max_gap'], t - last_t)
                 if live.pending: c['max_gap_pending'] = max(c['max_gap_pending'], t - last_t); c['read_pending'] += 1
@@ -414,7 +430,7 @@ def run_live(source,                        # camera index, video file, folder o
             if clock() - T0 >= len(rss): rss.append((clock() - T0, rss_mb()))
             if not go: break
         finalised(st.finish())
-        live.finish(src_of, now_s(), wait_llm_s)
+        live.finish(now_s(), wait_llm_s)
         wall_s = clock() - T0
         cpu_s = time.process_time() - cpu0
     finally:
@@ -430,7 +446,7 @@ def run_live(source,                        # camera index, video file, folder o
     q = lambda a, p: round(float(np.percentile(a, p)), 4) if len(a) else None
     summary = dict(source=src.name, fps=fps, realtime=realtime, stream_s=round(c['due'] / fps, 3), wall_s=round(wall_s, 3),
                    frames_due=c['due'], frames_read=c['read'], frames_dropped=c['dropped'],
-                   drop_rate=round(c['dropped'] / max(c['due'], 1), 4), frames_processed=c['processed'],
+                   drop_rate=round(c['dropped'] / max(c['due'], 1), 4), frames_processed=c['processed'], frames_interpolated=live.interpolated, last_frame_read=c['last'],
                    cpu_ms_per_frame=round(1000 * cpu_s / max(c['read'], 1), 3), busy_ms_per_frame=round(1000 * c['busy'] / max(c['read'], 1), 3),
                    frame_interval_median_s=q(g, 50), frame_interval_p99_s=q(g, 99), frame_interval_max_s=round(c['max_gap'], 4),
                    frame_interval_max_while_llm_pending_s=round(c['max_gap_pending'], 4), frames_read_while_llm_pending=c['read_pending'],
