@@ -11,7 +11,7 @@ def _settings():
 
 def test_environment_yml_matches_settings_ini():
     s = _settings()
-    ini = set(shlex.split(s['requirements'])) | set(shlex.split(s['dev_requirements']))
+    ini = set(shlex.split(s['requirements'])) | set(shlex.split(s['dev_requirements'])) | set(shlex.split(s.get('cluster_requirements', '')))
     env = yaml.safe_load((ROOT/'environment.yml').read_text())
     pip = next(d['pip'] for d in env['dependencies'] if isinstance(d, dict) and 'pip' in d)
     assert set(pip) == ini, f"only in settings.ini: {ini - set(pip)}; only in environment.yml: {set(pip) - ini}"
