@@ -21,7 +21,9 @@ def _fetch_assets(a):
 def _reproduce(a):
     from facex_nb.runner import reproduce, plan, format_plan
     if a.dry_run: print(format_plan(plan(a.profile, only=a.only, force=a.force))); return 0
-    recs = reproduce(a.profile, only=a.only, jobs=a.jobs, force=a.force, **_given(executor=getattr(a, 'executor', None), scheduler=getattr(a, 'scheduler', None)))
+    from facex_nb.core import load_config
+    executor = a.executor or (load_config().get('reproduce') or {}).get('executor') or 'local'   # flag, else facex.yaml, else local
+    recs = reproduce(a.profile, only=a.only, jobs=a.jobs, force=a.force, executor=executor, **_given(scheduler=a.scheduler))
     if any(r['status'] == 'interrupted' for r in recs): return 130   # Ctrl-C: the runs and index.md are recorded
     return 1 if any(r['status'] == 'failed' for r in recs) else 0
 
@@ -135,7 +137,9 @@ COMMANDS = {
         args=[A('--profile', default='quick', choices=['smoke', 'quick', 'full']),
               A('--only', nargs='*', help='run names or globs (e.g. macro*)'), A('--jobs', type=at_least(1), default=1),
               A('--force', action='store_true', help='re-run (and retrain from scratch) even when inputs are unchanged'),
-              A('--dry-run', action='store_true', help='print the plan (runs, parameters, needs, cached or not, CPU/GPU cost) and run nothing')],
+              A('--dry-run', action='store_true', help='print the plan (runs, parameters, needs, cached or not, CPU/GPU cost) and run nothing'),
+              A('--executor', default=None, choices=['local', 'dask'], help="where runs execute: local threads (default) or Dask distributed (or `reproduce: {executor: dask}` in facex.yaml)"),
+              A('--scheduler', default=None, help="dask: local:N (a LocalCluster, default local:2), a scheduler address (tcp://HOST:8786), or slurm|pbs|sge|lsf (dask-jobqueue, options in facex.yaml)")],
         run=_reproduce),
     'macro predict': dict(help='predict the expression of the largest face in images/folders (recursive) into a CSV',
         args=[A('paths', nargs='+', help='image files or folders'),
