@@ -4,14 +4,15 @@
 
 # %% ../nbs/00b_fingerprint.ipynb #4ec6b2d9
 from __future__ import annotations
-import os, re, sqlite3, fnmatch
+import os, re, stat, errno, sqlite3, fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import FacexError, DataError, cache_dir, repo_root, sha256_file, sha256_json
 
 # %% auto #0
-__all__ = ['MANIFEST', 'NOT_DATA', 'hash_cache_path', 'file_sha256s', 'cached_sha256', 'read_manifest', 'data_files',
-           'ManifestCheck', 'verify_manifest', 'fingerprint', 'code_files', 'code_fingerprint']
+__all__ = ['MANIFEST', 'NOT_DATA', 'NOT_REGULAR', 'hash_cache_path', 'unreadable_reason', 'file_sha256s', 'cached_sha256',
+           'read_manifest', 'data_files', 'ManifestCheck', 'verify_manifest', 'fingerprint', 'code_files',
+           'code_fingerprint']
 
 # %% ../nbs/00b_fingerprint.ipynb #5f8b5071
 MANIFEST = 'SHA256SUMS'
@@ -28,6 +29,18 @@ def _connect():
         return con
     except (sqlite3.Error, OSError): return None
 
+NOT_REGULAR = 'not a regular file (FIFO, socket or device)'
+
+def unreadable_reason(path, err: OSError | None = None) -> str | None:
+    "Why `path` has no content to read (symlink loop, dangling link, FIFO...), None for a file or folder; `err`: the `OSError` its stat raised."
+    if err is None:
+        try: mode = os.stat(path).st_mode
+        except OSError as e: err = e
+        else: return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else NOT_REGULAR
+    if err.errno == errno.ELOOP: return 'symlink loop'          # the words of the image decoder (`core.decode_image`)
+    if os.path.islink(path): return f'dangling symlink -> {os.readlink(path)}'
+    return err.strerror or str(err)
+
 def _sha256s(stats: dict) -> dict:
     "{absolute path: sha256} for {absolute path: os.stat_result}, through the cache."
     if not stats: return {}
@@ -39,7 +52,10 @@ def _sha256s(stats: dict) -> dict:
     for p, st in stats.items():
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         if (k := known.get(p)) and tuple(k[:3]) == sig: out[p] = k[3]
-        else: out[p] = sha256_file(p); new.append((p, *sig, out[p]))
+        else:
+            try: out[p] = sha256_file(p)
+            except OSError as e: raise DataError(f"cannot read {p} to fingerprint it: {e.strerror or e}") from None
+            new.append((p, *sig, out[p]))
     if con is not None:
         try:
             with con: con.executemany('INSERT OR REPLACE INTO sha VALUES (?, ?, ?, ?, ?)', new)
@@ -49,7 +65,11 @@ def _sha256s(stats: dict) -> dict:
 
 def file_sha256s(paths) -> dict:
     "{absolute path: sha256} of `paths`; a file is read only when its (size, mtime_ns, ctime_ns) is not in the cache."
-    return _sha256s({p: os.stat(p) for p in map(os.path.abspath, paths)})
+    stats = {}
+    for p in map(os.path.abspath, paths):
+        try: stats[p] = os.stat(p)
+        except OSError as e: raise DataError(f"cannot fingerprint {p}: {unreadable_reason(p, e)}") from None
+    return _sha256s(stats)
 
 def cached_sha256(path) -> str:
     "sha256 of one file, through the cache."
@@ -69,16 +89,27 @@ def read_manifest(path) -> dict:
 
 _NOT_DATA = re.compile('|'.join(fnmatch.translate(g) for g in NOT_DATA))
 
-def _scan(folder) -> dict:
-    "{relative path: os.DirEntry} of every data file under `folder` (symlinked files followed, symlinked folders not)."
+def _scan(folder, unreadable: dict | None = None) -> dict:
+    """{relative path: os.DirEntry} of every data file under `folder` (symlinked files followed, symlinked folders not).
+    An entry with no content to read — a dangling link, a symlink loop, a FIFO/socket/device — is no data file: it is
+    left out and, when `unreadable` is given, put there as {relative path: reason}. A folder that cannot be listed is a `DataError`."""
     out, todo = {}, [('', os.path.abspath(folder))]
     while todo:
         rel, d = todo.pop()
-        with os.scandir(d) as it:
+        try: it = os.scandir(d)
+        except OSError as e: raise DataError(f"cannot list folder {d}: {e.strerror or e}") from None
+        with it:
             for e in it:
                 r = rel + e.name
-                if e.is_dir(follow_symlinks=False): todo.append((r + '/', e.path))
-                elif e.is_file() and not _NOT_DATA.match(r): out[r] = e
+                try:
+                    if e.is_dir(follow_symlinks=False): todo.append((r + '/', e.path)); continue
+                    mode = e.stat().st_mode                  # follows a symlink: ELOOP / ENOENT for a loop / dangling link
+                except OSError as x:
+                    if unreadable is not None and not _NOT_DATA.match(r): unreadable[r] = unreadable_reason(e.path, x)
+                    continue
+                if stat.S_ISREG(mode):
+                    if not _NOT_DATA.match(r): out[r] = e
+                elif not stat.S_ISDIR(mode) and unreadable is not None and not _NOT_DATA.match(r): unreadable[r] = NOT_REGULAR
     return dict(sorted(out.items()))
 
 def data_files(folder) -> dict:
@@ -99,24 +130,29 @@ class ManifestCheck:
     found: int                                   # data files in the folder
     bytes: int                                   # their total size
     missing: list = field(default_factory=list)  # listed, absent
+    unreadable: dict = field(default_factory=dict)  # listed, present as an entry with no content: {path: reason}
     changed: list = field(default_factory=list)  # listed, present, other sha256
     extra: list = field(default_factory=list)    # present, not listed
     @property
-    def ok(self) -> bool: return not (self.missing or self.changed or self.extra)
+    def ok(self) -> bool: return not (self.missing or self.unreadable or self.changed or self.extra)
     def summary(self) -> str:
         if self.ok: return f"{MANIFEST} verified: {self.found} files, {self.bytes / 1e6:.1f} MB in {self.folder}"
         parts = [f"{len(v)} {k} ({_by_folder(v)})" for k, v in
                  (('listed files missing', self.missing), ('files changed', self.changed), ('unlisted files', self.extra)) if v]
+        if self.unreadable: parts.insert(bool(self.missing), f"{len(self.unreadable)} listed files unreadable ("
+                                         + ', '.join(f'{k}: {v}' for k, v in list(self.unreadable.items())[:6]) + ')')
         return f"{self.folder} does not match its {MANIFEST} ({self.listed} listed, {self.found} found): " + '; '.join(parts)
 
 def verify_manifest(folder) -> ManifestCheck:
     "Compare `folder/SHA256SUMS` with the files: names missing/extra, contents (cached sha256s)."
     folder = Path(folder)
-    listed, files = read_manifest(folder/MANIFEST), _scan(folder)
+    bad = {}
+    listed, files = read_manifest(folder/MANIFEST), _scan(folder, bad)
     stats = {r: e.stat() for r, e in files.items()}
     hashes = _sha256s({files[r].path: stats[r] for r in listed if r in files})
     return ManifestCheck(folder, len(listed), len(files), sum(st.st_size for st in stats.values()),
-                         missing=sorted(set(listed) - set(files)), extra=sorted(set(files) - set(listed)),
+                         missing=sorted(set(listed) - set(files) - set(bad)), unreadable={r: bad[r] for r in sorted(bad) if r in listed},
+                         extra=sorted(set(files) - set(listed)),
                          changed=sorted(r for r in listed if r in files and hashes[files[r].path] != listed[r]))
 
 # %% ../nbs/00b_fingerprint.ipynb #9cf03617

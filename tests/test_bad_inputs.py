@@ -262,6 +262,17 @@ def test_bad_inputs(tmp_path, capsys):
         rep = d.repairs[(d.repairs.item == 'sub01/EP04_03') & (d.repairs.field == 'aus')]
         return ('named', rep.rule.iloc[0]) if aus == [1, 2] and len(rep) else ('silent', f'aus {aus}, repairs {rep.values.tolist()}')
     s.run("load_casme2 AU cell '1 2'", casme_spaces)
+    def casme_frame_links():
+        "Frame entries with no content in a clip folder: each a repair row with its reason (they used to vanish)."
+        from facex_nb.data.casme_samm import make_casme2_fixture, load_casme2
+        root = make_casme2_fixture(tmp_path/'casme2links'); d = root/'CASME2_RAW_selected'/'sub01'/'EP04_03'
+        os.symlink(d/'img999.jpg', d/'img200.jpg'); os.symlink(d/'img201.jpg', d/'img201.jpg'); os.mkfifo(d/'img202.jpg')
+        rep = load_casme2(root).repairs.query("field == 'frames'").set_index('old').rule.to_dict()
+        return [(f'load_casme2 frame {k} ({what})', ('named', rep[k]) if rep.get(k) else ('silent', 'dropped without a row'))
+                for k, what in {'img200.jpg': 'dangling link', 'img201.jpg': 'symlink loop', 'img202.jpg': 'FIFO'}.items()]
+    try: casme_rows = casme_frame_links()
+    except Exception: casme_rows = [('load_casme2 frame links', ('crashed', traceback.format_exc()))]
+    for case, (outcome, detail) in casme_rows: s.record(case, outcome, detail)
 
     # ---------- the FER2013 folder loader: every bad file a skip or a repair with its reason ----------
     def fer_folder():
@@ -273,7 +284,10 @@ def test_bad_inputs(tmp_path, capsys):
         conv = {'train/happy/16bit.png': _png(face.astype(np.uint16) * 257), 'train/happy/cmyk.jpg': _enc(Image.fromarray(face).convert('CMYK'), 'JPEG')}
         for k, v in {**bad, **conv, 'train/happy/ok.jpg': ok, 'test/sad/ok.jpg': ok}.items(): (r/k).write_bytes(v)
         os.symlink(r/'gone.jpg', r/'train/happy/dangling.jpg'); os.mkfifo(r/'train/happy/fifo.jpg')
-        bad.update({'train/happy/dangling.jpg': 1, 'train/happy/fifo.jpg': 1})
+        os.symlink(r/'train/happy/loop_b.jpg', r/'train/happy/loop_a.jpg'); os.symlink(r/'train/happy/loop_a.jpg', r/'train/happy/loop_b.jpg')
+        os.symlink(r/'train/happy/self.png', r/'train/happy/self.png')          # symlink loops (the fingerprint used to raise ELOOP)
+        bad.update({'train/happy/dangling.jpg': 1, 'train/happy/fifo.jpg': 1, 'train/happy/loop_a.jpg': 1, 'train/happy/loop_b.jpg': 1,
+                    'train/happy/self.png': 1})
         d = load_fer2013(r, use_cache=False)
         skipped, repaired = dict(zip(d.skipped.item, d.skipped.reason)), dict(zip(d.repairs.item, d.repairs.note))
         out = [(f'fer2013 loader {k}', ('named', skipped[k]) if skipped.get(k) else ('silent', 'loaded without a reason')) for k in bad]

@@ -4,20 +4,20 @@
 
 # %% ../../nbs/03_data.casme_samm.ipynb #9cc70d6b
 from __future__ import annotations
-import os, re, warnings
+import os, re, stat, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from ..core import DataError, FacexError, dataset_path, sha256_file, sha256_json, IMAGE_EXTS, checked_image_bytes
-from ..fingerprint import file_sha256s
+from ..fingerprint import file_sha256s, unreadable_reason
 
 # %% auto #0
 __all__ = ['AU_PREFIXES', 'INTENSITY_LETTERS', 'CASME2_EMOTIONS', 'SAMM_EMOTIONS', 'EMOTION_ALIASES', 'OBJECTIVE_CLASSES',
            'CLASS_SETS', 'DATASETS', 'SHEET_SUFFIXES', 'CLIP_COLUMNS', 'CASME2_FIXTURE', 'SAMM_FIXTURE',
            'SAMM_NOTE_ROWS', 'AUCode', 'parse_au_string', 'au_numbers', 'class_sets_table', 'class_labels',
            'normalise_emotion', 'normalise_objective', 'read_sheet', 'find_sheet', 'frame_number', 'clip_frames',
-           'read_frames', 'find_frames_base', 'MicroData', 'load_casme2', 'load_samm', 'make_casme2_fixture',
-           'make_samm_fixture']
+           'read_image', 'read_frames', 'find_frames_base', 'MicroData', 'load_casme2', 'load_samm',
+           'make_casme2_fixture', 'make_samm_fixture']
 
 # %% ../../nbs/03_data.casme_samm.ipynb #e9ec60c4
 AU_PREFIXES = pd.DataFrame([
@@ -218,9 +218,14 @@ def frame_number(path) -> int:
     if not m: raise DataError(f"no frame number in file name {Path(path).name!r}")
     return int(m[1])
 
-def _frame_files(d: Path) -> list[Path]:
-    files = [p for p in d.iterdir() if p.suffix.lower() in IMAGE_EXTS and not p.name.startswith('.')
-             and _FRAME_NO.search(p.stem) and p.is_file()]
+def _frame_files(d: Path, dropped: list | None = None) -> list[Path]:
+    "Frame files in `d` by frame number; a frame-named entry with no content (dangling link, symlink loop, FIFO, folder) goes to `dropped` as (name, reason)."
+    files = []
+    for p in d.iterdir():
+        if p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.') or not _FRAME_NO.search(p.stem): continue
+        why = unreadable_reason(p) or ('a folder, not a frame file' if p.is_dir() else None)
+        if why is None: files.append(p)
+        elif dropped is not None: dropped.append((p.name, why))
     return sorted(files, key=lambda p: (frame_number(p), p.name))
 
 def _frames_dir(row) -> Path:
@@ -233,16 +238,21 @@ def clip_frames(row) -> list[Path]:
     if not d.is_dir(): raise DataError(f"clip frame folder {d} does not exist")
     return _frame_files(d)
 
+def read_image(path, gray: bool = False) -> np.ndarray:
+    "An image file as uint8 BGR (or grey) with `cv2.imread`'s pixels, after the decoder's checks (`core.checked_image_bytes`: truncated, corrupt, oversized: `DataError`)."
+    data = checked_image_bytes(path)[0]
+    im = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
+    if im is None: raise DataError(f"OpenCV cannot decode {Path(path).name}")
+    return im
+
 def read_frames(row, start: int | None = None, stop: int | None = None, gray: bool = False) -> np.ndarray:
     "Frames `start`..`stop` (frame numbers, inclusive) of a clip as uint8 (T,H,W[,3]) BGR; `DataError` on an unreadable frame."
     files = [p for p in clip_frames(row) if (start is None or frame_number(p) >= start) and (stop is None or frame_number(p) <= stop)]
     if not files: raise DataError(f"no frames {start}..{stop} in {_frames_dir(row)}")
     frames = []
     for p in files:
-        try: data = checked_image_bytes(p)[0]   # the decoder's checks: truncated, corrupt, oversized frames are errors
+        try: im = read_image(p, gray)   # the decoder's checks: truncated, corrupt, oversized frames are errors
         except DataError as e: raise DataError(f"unreadable frame {p}: {e}") from None
-        im = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)   # = cv2.imread's pixels
-        if im is None: raise DataError(f"unreadable frame {p}")
         if frames and im.shape != frames[0].shape:
             raise DataError(f"frame {p} is {im.shape[:2]}, the clip's first frame is {frames[0].shape[:2]}")
         frames.append(im)
@@ -318,11 +328,13 @@ def _load(dataset: str, root, sheet, frames: str) -> MicroData:
             item = f'{subject}/{clip}'
             d = base/subject/clip
             if not d.is_dir(): raise DataError(f"clip folder {d} missing")
-            files = _frame_files(d)
-            if not files: raise DataError(f"no frame images in {d}")
+            dropped = []
+            files = _frame_files(d, dropped)
+            if not files: raise DataError(f"no frame images in {d}" + (f" ({len(dropped)} frame entries unreadable, e.g. {dropped[0][0]}: {dropped[0][1]})" if dropped else ''))
             first, last = frame_number(files[0]), frame_number(files[-1])
             fix = lambda f, old, new, rule: fixes.append(dict(item=item, field=f, old=old, new=new, rule=rule))
             fixes, cell = [], {k: _cell_text(r[cols[k]]) for k in ('onset', 'apex', 'offset', 'au_string', 'emotion')}
+            for name, why in sorted(dropped): fix('frames', name, '', f'frame file dropped: {why}')
             onset, apex, offset = (_frame_no(cell[k]) for k in ('onset', 'apex', 'offset'))
             if np.isnan(onset): fix('onset', cell['onset'], float(first), 'unknown onset → first frame in folder'); onset = float(first)
             if np.isnan(offset) or offset < onset:

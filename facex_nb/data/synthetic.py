@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from ..core import DataError, FacexError, cache_dir, sha256_json, provenance, dataset_path, repo_root
+from .casme_samm import read_image   # the decoder's checks, then cv2.imread's pixels
 
 # %% auto #0
 __all__ = ['MP_ANCHORS', 'CANONICAL_ANCHORS', 'VIDEO_IDENTITIES', 'CASME2_FRAME', 'SHARP_PEOPLE', 'SHARP_APPEARANCES',
@@ -131,7 +132,7 @@ def _fer_neutral(n, seed):
         root, src = (repo_root() or Path('.'))/'facex_nb'/'demo'/'fer2013', 'fer2013-demo'
     paths = sorted((Path(root)/'train'/'neutral').glob('*.jpg'))
     paths = [paths[i] for i in np.random.default_rng(seed).permutation(len(paths))[:n]]
-    return [(f'train/neutral/{p.name}', cv2.imread(str(p), cv2.IMREAD_GRAYSCALE)) for p in paths], src
+    return [(f'train/neutral/{p.name}', read_image(p, gray=True)) for p in paths], src
 
 # %% ../../nbs/04_data.synthetic.ipynb #79886978
 CASME2_FRAME = (280, 340)  # (width, height) of a sharp face frame: about CASME II's cropped faces
@@ -196,8 +197,7 @@ def read_source(asset: str, frame: int | None = None, flip: bool = False) -> np.
     from facex_nb.assets import asset_path
     p = asset_path(asset)
     if frame is None or pd.isna(frame):
-        img = cv2.imread(str(p), cv2.IMREAD_COLOR)
-        if img is None: raise DataError(f"cannot read image {p}")
+        img = read_image(p)   # a truncated or corrupt photo is a DataError, not a grey-filled face
     else:
         cap = cv2.VideoCapture(str(p))
         try:
