@@ -286,7 +286,8 @@ def make_demo_sample(src,                     # FER2013 folder with a SHA256SUMS
 # %% ../../nbs/02_data.fer2013.ipynb #2e005a1d
 SPLIT_SCHEMES = {
     'ours': "train/ minus a stratified validation slice (val_fraction) → train/validation; test/ (PublicTest) → test",
-    'theirs': "train/ + test/ pooled, one stratified 70/20/10 split → train/validation/test (Bakiasi et al.)",
+    'theirs': ("train/ + test/ pooled, one stratified split by `fractions` = (train, validation, test), default 70/10/20 "
+               "→ train 70 % / validation 10 % / test 20 % (Bakiasi et al.: 70 % training, 20 % testing, 10 % validation)"),
 }
 
 def _stratified(idx, y, frac, seed):
@@ -299,7 +300,7 @@ def _stratified(idx, y, frac, seed):
 def make_splits(meta: pd.DataFrame,           # `FerData.meta` (columns `split`, `y`); PrivateTest rows are refused
                 scheme: str = 'ours',         # a key of `SPLIT_SCHEMES`: 'ours' or 'theirs'
                 val_fraction: float = 0.1,    # 'ours': stratified share of train/ held out as validation
-                fractions=(0.7, 0.2, 0.1),    # 'theirs': train/validation/test shares of train/ + test/ pooled (sum 1)
+                fractions=(0.7, 0.1, 0.2),    # 'theirs': (train, validation, test) shares of train/ + test/ pooled (sum 1)
                 seed: int = 0,                # seed of the stratified draws
                ) -> dict:                     # {'train', 'validation', 'test'}: row positions into `meta`
     "Row indices into `meta` (a `FerData.meta`) for train/validation/test under `scheme` (see `SPLIT_SCHEMES`)."
