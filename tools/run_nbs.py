@@ -37,7 +37,8 @@ NOISE = [re.compile(p) for p in (
 def _subs(tmp=tempfile.gettempdir()):
     "Path normalisations, most specific first: (regex, replacement)."
     home = str(Path.home())
-    return [(re.compile(re.escape(str(ROOT/'nbs')) + r'/?'), ''),      # notebooks run in nbs/: their own folder is ''
+    return [(re.compile(re.escape(str(ROOT.parent/'shared')) + r'(?=/|\b)'), '../../shared'),   # shared/ beside the checkout
+            (re.compile(re.escape(str(ROOT/'nbs')) + r'/?'), ''),      # notebooks run in nbs/: their own folder is ''
             (re.compile(re.escape(str(ROOT)) + r'(?=/|\b)'), '..'),   # the checkout, relative to nbs/
             (re.compile(re.escape(tmp) + r'/[^/\s\'"\]\),:]+'), '<tmp>'),
             (re.compile(re.escape(home) + r'(?=/)'), '~'),
