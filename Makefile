@@ -26,7 +26,7 @@ check-export: venv
 
 # Each notebook is tested in its own process (two at a time): TensorFlow state shared by one worker across
 # notebooks crashed a worker (general protection fault in tf_Compute) once in two fresh-clone runs.
-test: venv check-export chromium
+test: venv check-export check-outputs chromium
 	cd nbs && ls *.ipynb | xargs -P 2 -I{} sh -c '../$(BIN)/nbdev_test --path {} >/dev/null 2>{}.testlog && echo "  ok   {}" || { echo "  FAIL {}"; cat {}.testlog; exit 1; }'; status=$$?; rm -f *.testlog; exit $$status
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/facex reproduce --profile smoke
