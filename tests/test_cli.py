@@ -85,15 +85,3 @@ def test_micro_live_play_accounts_for_every_frame_and_writes_its_outputs(tmp_pat
     assert 'status' in ev.read_text().splitlines()[0] and ov.stat().st_size > 0
     bad = facex('micro', 'live')
     assert bad.returncode == 2 and 'give one of --camera' in bad.stderr and 'Traceback' not in bad.stderr
-
-def test_micro_live_play_accounts_for_every_frame_and_writes_its_outputs(tmp_path):
-    from facex_nb.assets import asset_path
-    ev, ov = tmp_path/'ev.csv', tmp_path/'o.mp4'
-    r = facex('micro', 'live', '--play', str(asset_path('single_face.mp4')), '--seconds', '2', '--events', str(ev), '--overlay', str(ov))
-    assert r.returncode == 0, r.stdout + r.stderr
-    s = json.loads(r.stdout.strip().splitlines()[-1])
-    assert s['frames_due'] > 0 and s['frames_read'] + s['frames_dropped'] == s['frames_due'] == s['frames_processed'] + s['frames_dropped']
-    assert abs(s['stream_s'] - 2) < 0.1 and s['rss_mb_end'] > 0 and s['delay']['hangover_ms'] > 0 and 'no LLM' in s['llm_backend']
-    assert 'status' in ev.read_text().splitlines()[0] and ov.stat().st_size > 0
-    bad = facex('micro', 'live')
-    assert bad.returncode == 2 and 'give one of --camera' in bad.stderr and 'Traceback' not in bad.stderr
