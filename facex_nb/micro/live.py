@@ -53,14 +53,16 @@ class OnlineSpotter:
         self.hop, self.hang = max(1, int(round(hop_ms * fps / 1000))), max(1, int(round(hangover_ms * fps / 1000)))
         self.edge = int(round(edge_s * fps))   # events starting this close to the window's start are cut by it (and its filter)
         self.declared = deque(maxlen=64)     # (onset, offset) stream frames of recent declared events: not declared twice
-        self.current, self.n, self.due, self.scan_s = {}, 0, False, deque(maxlen=200)
+        self.rows = deque(maxlen=self.win.maxlen)   # the window's FRAME_COLUMNS values, one tuple a frame (a cheap table per scan)
+        self.current, self.n, self.due, self.wake, self.scan_s = {}, 0, False, None, deque(maxlen=200)
         self.aus = [c for c in au_columns_of(pipeline) if '_' not in c]
 
     def add(self, fe: FrameEvidence, scan: bool = True) -> list:
         """Add the stream's next finalised frame; the events declared by the scan it triggered (every `hop` frames; `scan=False`
         defers a due scan to the next frame added with `scan=True`: skipped frames never cost more than one scan)."""
         self.win.append(FrameEvidence(fe.row, fe.e, fe.crop, None, fe.seg))   # not the frame itself
-        self.n += 1; self.due |= self.n % self.hop == 0
+        self.rows.append(tuple(fe.row.get(c, np.nan) for c in FRAME_COLUMNS[1:]))
+        self.n += 1; self.due |= self.n % self.hop == 0 or (self.wake is not None and self.n >= self.wake)
         if not (scan and self.due): return []
         self.due = False
         return self.scan()
@@ -70,9 +72,9 @@ class OnlineSpotter:
         items = list(self.win); segs, local = [], {}
         for it in items:
             if it.seg is not None and it.seg['id'] not in local: local[it.seg['id']] = len(segs); segs.append(it.seg)
-        cols = {c: np.array([it.row.get(c, np.nan) for it in items]) for c in FRAME_COLUMNS[1:]}
-        cols.update(frame=np.arange(len(items)), segment=np.array([local[it.seg['id']] if it.seg is not None else -1 for it in items]))
-        frames = pd.DataFrame(cols, columns=FRAME_COLUMNS)
+        frames = pd.DataFrame.from_records(list(self.rows), columns=FRAME_COLUMNS[1:])
+        frames.insert(0, 'frame', np.arange(len(items)))
+        frames['segment'] = np.array([local[it.seg['id']] if it.seg is not None else -1 for it in items])
         for c, kind in (('face_found', bool), ('landmarks_run', bool), ('anchor', bool)): frames[c] = frames[c].astype(kind)
         return VideoEvidence(frames, np.stack([it.e for it in items]), segs, [it.crop for it in items], self.fps, (0, 0))
 
@@ -93,6 +95,10 @@ class OnlineSpotter:
               and int(e.offset) + self.hang < busy and (final or int(e.offset) + self.hang <= n)        # over, and calm after it
               and (j0 == 0 or int(e.onset) >= self.edge)                                                 # not cut by the window's start
               for e in spotted.itertuples()]
+        # an event not over yet wakes the scan at the frame its hangover ends (not the next `hop` boundary after it)
+        c0 = self.n - len(self.win)   # frames added before the window's first
+        self.wake = min([c0 + int(e.offset) + self.hang + 1 for e, o in zip(spotted.itertuples(), ok)
+                         if not o and int(e.offset) + self.hang > n], default=None)
         out = []
         if any(ok):
             for e in explain_events(ev, spotted[ok].reset_index(drop=True), self.pipe, E).to_dict('records'):
