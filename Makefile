@@ -26,10 +26,11 @@ check-export: venv
 
 # Each notebook is tested in its own process (two at a time): TensorFlow state shared by one worker across
 # notebooks crashed a worker (general protection fault in tf_Compute) once in two fresh-clone runs.
+# The smoke batch runs before pytest: tests/test_cluster.py runs it again through Dask and compares with this output.
 test: venv check-export check-outputs chromium
 	cd nbs && ls *.ipynb | xargs -P 2 -I{} sh -c '../$(BIN)/nbdev_test --path {} >/dev/null 2>{}.testlog && echo "  ok   {}" || { echo "  FAIL {}"; cat {}.testlog; exit 1; }'; status=$$?; rm -f *.testlog; exit $$status
-	$(BIN)/python -m pytest -q tests
 	$(BIN)/facex reproduce --profile smoke
+	FACEX_SMOKE_REFERENCE="$$($(BIN)/python -c 'from facex_nb.core import scratch_dir; print(scratch_dir())')" $(BIN)/python -m pytest -q tests
 
 reproduce: venv
 	$(BIN)/facex reproduce --profile $(PROFILE)
