@@ -9,7 +9,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 KILLED = 'macro_case-case1'                                           # a training run: its worker dies after a checkpoint
-TIMING = ('seconds', 'wall', 'images/s', 'fps', 'time', 's_per')      # columns that measure speed, not results
+TIMING = ('seconds', 'wall', 'images/s', 'fps', 'time', 's_per')      # columns that measure speed (and any *_s), not results
 BATCH_S = 3600
 
 def _env(tmp: Path, name: str) -> dict:
@@ -32,7 +32,7 @@ def _tables(root: Path, runs) -> dict:
     for run in sorted(r for r in runs if not _is_benchmark(r)):
         for f in sorted((root/'smoke'/run).glob('*.csv')):
             df = pd.read_csv(f)
-            df = df[[c for c in df.columns if not any(t in str(c).lower() for t in TIMING)]]
+            df = df[[c for c in df.columns if not (any(t in str(c).lower() for t in TIMING) or str(c).endswith('_s'))]]
             out[f"{run}/{f.name}"] = df.replace(r'\d+ images/s', '<speed>', regex=True)
     return out
 
